@@ -1,0 +1,265 @@
+// The mock cloud: Pulumi's mock runtime answering like AWS where it matters (ids, ARNs, accounts).
+// Every test and the offline plan run the real program against it.
+import * as pulumi from "@pulumi/pulumi";
+import { PlanResource, SECRET_PLACEHOLDER } from "../plan-format";
+import { hexOf, partitionOf, Placement, shapeOf, upperAlnumOf, uuidOf, vpcEndpointDnsName, vpcEndpointHostedZoneId } from "./shapes";
+
+export { MODELLED_TYPES } from "./shapes";
+
+const SIG = pulumi.runtime.specialSigKey;
+const SECRET_SIG = pulumi.runtime.specialSecretSig;
+
+export interface MockCloudOptions {
+    project?: string;
+    stack?: string;
+    /** Account of resources whose provider pins no `allowedAccountIds` (the default provider's). */
+    defaultAccountId?: string;
+    /** Region of resources whose provider sets none. */
+    defaultRegion?: string;
+    /** CIDR blocks of existing VPCs, answered by `aws:ec2/getVpc`; unknown ids get 10.0.0.0/16. */
+    vpcCidrs?: Record<string, string>;
+}
+
+/** One resource as the mock cloud saw it; `inputs` and `state` keep Pulumi's secret markers. */
+export type RecordedResource = PlanResource;
+
+interface ProviderPlacement extends Placement {
+    urn?: string;
+}
+
+// The parts of the gRPC request/response objects the monitor patch reads.
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getObject(): unknown;
+    getCustom(): boolean;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
+}
+interface RegisterResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): unknown;
+}
+type Callback = (err: unknown, response: RegisterResponse | undefined) => void;
+interface PatchableMonitor {
+    registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+}
+
+function isSecretMarker(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG] === SECRET_SIG;
+}
+
+/** Removes Pulumi's secret markers, or replaces what they hide with "[secret]". */
+export function revealSecrets(value: unknown, showSecrets: boolean): unknown {
+    if (isSecretMarker(value)) return showSecrets ? revealSecrets(value.value, true) : SECRET_PLACEHOLDER;
+    if (Array.isArray(value)) return value.map((v) => revealSecrets(v, showSecrets));
+    if (pulumi.asset.Archive.isInstance(value) || pulumi.asset.Asset.isInstance(value)) return describeAsset(value);
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revealSecrets(v, showSecrets)]));
+    }
+    return value;
+}
+
+function describeAsset(value: pulumi.asset.Asset | pulumi.asset.Archive): Record<string, unknown> {
+    const record = value as unknown as Record<string, unknown>;
+    if (pulumi.asset.AssetArchive.isInstance(value)) {
+        return { archive: "assets", names: Object.keys((record.assets ?? {}) as Record<string, unknown>).sort() };
+    }
+    for (const kind of ["path", "uri"]) if (record[kind] !== undefined) return { asset: kind, [kind]: "<resolved at deploy time>" };
+    return { asset: "text", bytes: typeof record.text === "string" ? Buffer.byteLength(record.text) : undefined };
+}
+
+function providerIdOf(ref: string | undefined): string | undefined {
+    if (!ref) return undefined;
+    const cut = ref.lastIndexOf("::");
+    return cut < 0 ? undefined : ref.slice(cut + 2);
+}
+
+function providerUrnOf(ref: string | undefined): string | null {
+    if (!ref) return null;
+    const cut = ref.lastIndexOf("::");
+    return cut < 0 ? ref : ref.slice(0, cut);
+}
+
+function parseAccountIds(value: unknown): string[] {
+    const raw = isSecretMarker(value) ? value.value : value;
+    if (Array.isArray(raw)) return raw.map(String);
+    if (typeof raw === "string" && raw.trim().startsWith("[")) return (JSON.parse(raw) as unknown[]).map(String);
+    return [];
+}
+
+// The SDK rethrows a failed invoke as `new Error(err.details)`, as it would a gRPC status.
+function invokeError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
+export class MockCloud implements pulumi.runtime.Mocks {
+    /** Every registered resource, in the order registration completed. */
+    readonly resources: RecordedResource[] = [];
+    /** Every invoke the program made, by token. */
+    readonly invokes: { token: string; provider: string | null }[] = [];
+    private readonly providers = new Map<string, ProviderPlacement>();
+    private pending = 0;
+
+    private constructor(private readonly options: Required<Omit<MockCloudOptions, "project" | "stack">>) {}
+
+    /** Installs a fresh mock cloud as Pulumi's runtime; call before the program registers anything. */
+    static async install(options: MockCloudOptions = {}): Promise<MockCloud> {
+        const cloud = new MockCloud({
+            defaultAccountId: options.defaultAccountId ?? "123456789012",
+            defaultRegion: options.defaultRegion ?? "us-east-1",
+            vpcCidrs: options.vpcCidrs ?? {},
+        });
+        await pulumi.runtime.setMocks(cloud, options.project ?? "closed-ftp", options.stack ?? "test", false);
+        cloud.patchMonitor();
+        return cloud;
+    }
+
+    // The Mocks interface does not see parents, URNs or dependencies: read them off the request.
+    private patchMonitor(): void {
+        const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
+        const register = monitor.registerResource.bind(monitor);
+        monitor.registerResource = (req, callback) => {
+            this.pending++;
+            return register(req, (err, response) => {
+                this.pending--;
+                if (!err && response) this.record(req, response);
+                callback(err, response);
+            });
+        };
+    }
+
+    private record(req: RegisterRequest, response: RegisterResponse): void {
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps, key) => {
+            propertyDependencies[key] = deps.getUrnsList();
+        });
+        const urn = response.getUrn();
+        if (req.getType().startsWith("pulumi:providers:")) {
+            const placement = this.providers.get(response.getId());
+            if (placement) placement.urn = urn;
+        }
+        this.resources.push({
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            parent: req.getParent() || null,
+            provider: providerUrnOf(req.getProvider()),
+            inputs: pulumi.runtime.deserializeProperties(req.getObject() as never) as Record<string, unknown>,
+            state: pulumi.runtime.deserializeProperties(response.getObject() as never) as Record<string, unknown>,
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+        });
+    }
+
+    /** Waits until every registration the program started has been answered and recorded. */
+    async settled(): Promise<void> {
+        let quiet = 0;
+        while (quiet < 5) {
+            await new Promise((resolve) => setImmediate(resolve));
+            quiet = this.pending === 0 ? quiet + 1 : 0;
+        }
+    }
+
+    /** The account, region and partition of a provider reference ("urn::id"), or of the default provider. */
+    placementOf(providerRef: string | undefined): Placement {
+        const known = this.providers.get(providerIdOf(providerRef) ?? "");
+        if (known) return known;
+        const region = this.options.defaultRegion;
+        return { accountId: this.options.defaultAccountId, region, partition: partitionOf(region) };
+    }
+
+    /** The account a recorded resource lives in, read from its provider's `allowedAccountIds`. */
+    accountOf(resource: RecordedResource): string {
+        const provider = [...this.providers.values()].find((p) => p.urn === resource.provider);
+        return provider?.accountId ?? this.options.defaultAccountId;
+    }
+
+    /** Custom resources registered without an explicit provider: they would deploy with ambient credentials. */
+    onDefaultProvider(): RecordedResource[] {
+        return this.resources.filter((r) => r.custom && r.provider === null);
+    }
+
+    byType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    find(type: string, name: string): RecordedResource {
+        const found = this.resources.find((r) => r.type === type && r.name === name);
+        if (!found) {
+            const names = this.byType(type).map((r) => r.name);
+            throw new Error(`mock cloud: no ${type} named "${name}" was registered (registered: ${names.join(", ") || "none"})`);
+        }
+        return found;
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
+        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+        if (args.type.startsWith("pulumi:providers:")) {
+            const id = uuidOf(`${args.type}|${args.name}|provider`);
+            const region = typeof inputs.region === "string" && inputs.region ? inputs.region : this.options.defaultRegion;
+            const accountId = parseAccountIds(inputs.allowedAccountIds)[0] ?? this.options.defaultAccountId;
+            this.providers.set(id, { accountId, region, partition: partitionOf(region) });
+            return { id, state: inputs };
+        }
+        const placement = this.placementOf(args.provider);
+        const shape = shapeOf({ ...placement, type: args.type, name: args.name, inputs });
+        return { id: shape.id, state: { ...inputs, ...shape.computed } };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
+        this.invokes.push({ token: args.token, provider: providerUrnOf(args.provider) });
+        const { accountId, region, partition } = this.placementOf(args.provider);
+        const inputs = (args.inputs ?? {}) as Record<string, unknown>;
+        switch (args.token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity": {
+                const session = `AROA${upperAlnumOf(`${accountId}|deploy`, 17)}`;
+                return {
+                    id: accountId,
+                    accountId,
+                    arn: `arn:${partition}:sts::${accountId}:assumed-role/closed-ftp-deploy/pulumi`,
+                    userId: `${session}:pulumi`,
+                };
+            }
+            case "aws:index/getRegion:getRegion":
+                return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:index/getPartition:getPartition":
+                return { id: partition, partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+            case "aws:ec2/getVpcEndpoint:getVpcEndpoint": {
+                const id = String(inputs.id ?? "");
+                if (!/^vpce-[0-9a-f]{17}$/.test(id)) throw invokeError(`mock cloud: ${args.token} needs a VPC endpoint id, got "${id}"`);
+                return {
+                    id,
+                    vpcEndpointType: "Interface",
+                    state: "available",
+                    ownerId: accountId,
+                    arn: `arn:${partition}:ec2:${region}:${accountId}:vpc-endpoint/${id}`,
+                    serviceName: `com.amazonaws.vpce.${region}.vpce-svc-${hexOf(`${id}|svc`, 17)}`,
+                    dnsEntries: [{ dnsName: vpcEndpointDnsName(id, region, `vpce-svc-${hexOf(`${id}|svc`, 17)}`), hostedZoneId: vpcEndpointHostedZoneId(id) }],
+                };
+            }
+            case "aws:ec2/getVpc:getVpc": {
+                const id = String(inputs.id ?? "");
+                return {
+                    id,
+                    arn: `arn:${partition}:ec2:${region}:${accountId}:vpc/${id}`,
+                    cidrBlock: this.options.vpcCidrs[id] ?? "10.0.0.0/16",
+                    enableDnsSupport: true,
+                    enableDnsHostnames: true,
+                    ownerId: accountId,
+                };
+            }
+            default:
+                throw invokeError(`mock cloud: unknown invoke ${args.token}; teach scripts/mock-cloud what AWS answers`);
+        }
+    }
+}
+
+/** Resolves an Output for a test assertion (secret or not). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply((value) => resolve(value)));
+}

@@ -1,0 +1,31 @@
+// The offline plan's JSON document: a public contract (DESIGN.md, "Offline plan"). Add fields; never rename.
+
+/** One registered resource, providers included (type `pulumi:providers:aws`). */
+export interface PlanResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** False for component resources; a custom resource with a null provider uses the default provider. */
+    custom: boolean;
+    /** URN of the parent resource, or null for the stack's direct children. */
+    parent: string | null;
+    /** URN of the provider resource this resource was registered with; null for components and the default provider. */
+    provider: string | null;
+    /** Inputs as the program passed them, fully resolved; secrets as "[secret]" unless shown. */
+    inputs: Record<string, unknown>;
+    /** What the mock cloud returned: id, arn, uniqueId, ... */
+    state: Record<string, unknown>;
+    /** URNs of every resource this one depends on (as the engine would see them). */
+    dependencies: string[];
+    /** For each input property, the URNs of the resources its value came from. */
+    propertyDependencies: Record<string, string[]>;
+}
+
+export interface PlanDocument {
+    stack: string;
+    resources: PlanResource[];
+    outputs: Record<string, unknown>;
+}
+
+/** How a secret value is printed when secrets are not shown (as the Pulumi CLI does). */
+export const SECRET_PLACEHOLDER = "[secret]";

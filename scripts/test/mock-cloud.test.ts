@@ -1,0 +1,149 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { MockCloud, promiseOf, revealSecrets } from "../mock-cloud";
+
+const HUB = "111111111111";
+const SPOKE = "222222222222";
+
+// A small program touching every modelled shape, in two accounts.
+async function runSample(stack = "test") {
+    const cloud = await MockCloud.install({ stack, defaultAccountId: "999999999999" });
+    const hub = new aws.Provider("hub", { region: "ap-northeast-1", allowedAccountIds: [HUB] });
+    const spoke = new aws.Provider("spoke", { region: "eu-west-1", allowedAccountIds: [SPOKE] });
+    const parent = new pulumi.ComponentResource("closed-ftp:index:Sample", "sample", {});
+    const role = new aws.iam.Role("access", { assumeRolePolicy: "{}" }, { provider: hub, parent });
+    const server = new aws.transfer.Server("ftp", { endpointType: "VPC", endpointDetails: { vpcId: "vpc-0123456789abcdef0" } }, { provider: hub });
+    const key = new aws.kms.Key("key", {}, { provider: spoke });
+    const bucket = new aws.s3.Bucket("drop", {}, { provider: spoke });
+    const secret = new aws.secretsmanager.Secret("user1", { name: "aws/transfer/s-0/user1" }, { provider: hub });
+    const version = new aws.secretsmanager.SecretVersion("user1", { secretId: secret.id, secretString: pulumi.secret("hunter2-hunter2") }, { provider: hub });
+    const endpoint = new aws.ec2.VpcEndpoint("sts", { vpcId: "vpc-0123456789abcdef0", serviceName: "com.amazonaws.ap-northeast-1.sts", subnetIds: ["subnet-a", "subnet-b"] }, { provider: hub });
+    const password = new random.RandomPassword("pw", { length: 24 });
+    const vpceDns = server.endpointDetails.apply((d) => aws.ec2.getVpcEndpointOutput({ id: d!.vpcEndpointId! }, { provider: hub }).dnsEntries[0].dnsName);
+    const values = {
+        roleArn: await promiseOf(role.arn),
+        uniqueId: await promiseOf(role.uniqueId),
+        serverId: await promiseOf(server.id),
+        serverArn: await promiseOf(server.arn),
+        vpcEndpointId: await promiseOf(server.endpointDetails.apply((d) => d!.vpcEndpointId!)),
+        vpceDns: await promiseOf(vpceDns),
+        keyId: await promiseOf(key.keyId),
+        keyArn: await promiseOf(key.arn),
+        bucketName: await promiseOf(bucket.bucket),
+        bucketArn: await promiseOf(bucket.arn),
+        secretArn: await promiseOf(secret.arn),
+        endpointId: await promiseOf(endpoint.id),
+        endpointDns: await promiseOf(endpoint.dnsEntries.apply((e) => e[0].dnsName)),
+        password: await promiseOf(password.result),
+        versionIsSecret: await promiseOf(version.secretString.apply(() => true)).then(() => pulumi.isSecret(version.secretString)),
+        hubCaller: (await aws.getCallerIdentity({}, { provider: hub })).accountId,
+        spokeCaller: (await aws.getCallerIdentity({}, { provider: spoke })).accountId,
+        spokeRegion: (await aws.getRegion({}, { provider: spoke })).region,
+    };
+    await cloud.settled();
+    return { cloud, values };
+}
+
+describe("mock cloud", () => {
+    let first: Awaited<ReturnType<typeof runSample>>;
+    before(async () => {
+        first = await runSample();
+    });
+
+    it("gives Transfer servers ids of s- and 17 lowercase hex, and ARNs in the provider's account and region", () => {
+        assert.match(first.values.serverId, /^s-[0-9a-f]{17}$/);
+        assert.strictEqual(first.values.serverArn, `arn:aws:transfer:ap-northeast-1:${HUB}:server/${first.values.serverId}`);
+    });
+
+    it("gives roles a unique id of AROA and 17 uppercase alphanumerics, and an ARN in the hub account", () => {
+        assert.match(first.values.uniqueId, /^AROA[A-Z0-9]{17}$/);
+        assert.match(first.values.roleArn, new RegExp(`^arn:aws:iam::${HUB}:role/access-[0-9a-f]{7}$`));
+    });
+
+    it("gives KMS keys UUID ids and ARNs in the spoke account and region", () => {
+        assert.match(first.values.keyId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-a[0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.strictEqual(first.values.keyArn, `arn:aws:kms:eu-west-1:${SPOKE}:key/${first.values.keyId}`);
+    });
+
+    it("gives secrets ARNs with the six-character suffix Secrets Manager appends", () => {
+        assert.match(first.values.secretArn, new RegExp(`^arn:aws:secretsmanager:ap-northeast-1:${HUB}:secret:aws/transfer/s-0/user1-[A-Za-z0-9]{6}$`));
+    });
+
+    it("auto-names buckets from the logical name and gives them account-less S3 ARNs", () => {
+        assert.match(first.values.bucketName, /^drop-[0-9a-f]{7}$/);
+        assert.strictEqual(first.values.bucketArn, `arn:aws:s3:::${first.values.bucketName}`);
+    });
+
+    it("gives VPC endpoints vpce- ids and vpce DNS names", () => {
+        assert.match(first.values.endpointId, /^vpce-[0-9a-f]{17}$/);
+        assert.match(first.values.endpointDns, new RegExp(`^${first.values.endpointId}-[0-9a-f]{8}\\.sts\\.ap-northeast-1\\.vpce\\.amazonaws\\.com$`));
+    });
+
+    it("resolves a server's VPC endpoint through getVpcEndpoint consistently with the server's state", () => {
+        assert.match(first.values.vpcEndpointId, /^vpce-[0-9a-f]{17}$/);
+        assert.ok(first.values.vpceDns.startsWith(`${first.values.vpcEndpointId}-`), first.values.vpceDns);
+        assert.match(first.values.vpceDns, /\.ap-northeast-1\.vpce\.amazonaws\.com$/);
+    });
+
+    it("answers getCallerIdentity and getRegion with the account and region of the invoking provider", () => {
+        assert.strictEqual(first.values.hubCaller, HUB);
+        assert.strictEqual(first.values.spokeCaller, SPOKE);
+        assert.strictEqual(first.values.spokeRegion, "eu-west-1");
+    });
+
+    it("fails an invoke it does not know, naming its token", async () => {
+        await assert.rejects(aws.ec2.getSubnet({ id: "subnet-0" }), /aws:ec2\/getSubnet:getSubnet/);
+    });
+
+    it("records type, name, parent, provider, inputs and state of every resource", () => {
+        const role = first.cloud.find("aws:iam/role:Role", "access");
+        assert.strictEqual(role.parent, "urn:pulumi:test::closed-ftp::closed-ftp:index:Sample::sample");
+        assert.strictEqual(role.provider, "urn:pulumi:test::closed-ftp::pulumi:providers:aws::hub");
+        assert.strictEqual(role.inputs.assumeRolePolicy, "{}");
+        assert.strictEqual(role.state.uniqueId, first.values.uniqueId);
+        assert.strictEqual(first.cloud.accountOf(role), HUB);
+        assert.strictEqual(first.cloud.accountOf(first.cloud.find("aws:s3/bucket:Bucket", "drop")), SPOKE);
+        const providers = first.cloud.byType("pulumi:providers:aws").map((p) => p.name).sort();
+        assert.deepStrictEqual(providers, ["hub", "spoke"]);
+    });
+
+    it("records the resources a property came from", () => {
+        const version = first.cloud.find("aws:secretsmanager/secretVersion:SecretVersion", "user1");
+        const secret = first.cloud.find("aws:secretsmanager/secret:Secret", "user1");
+        assert.deepStrictEqual(version.propertyDependencies.secretId, [secret.urn]);
+        assert.ok(version.dependencies.includes(secret.urn));
+    });
+
+    it("keeps secret inputs secret, in state and in outputs, until asked to reveal them", () => {
+        const version = first.cloud.find("aws:secretsmanager/secretVersion:SecretVersion", "user1");
+        assert.deepStrictEqual((revealSecrets(version.inputs, false) as Record<string, unknown>).secretString, "[secret]");
+        assert.deepStrictEqual((revealSecrets(version.state, true) as Record<string, unknown>).secretString, "hunter2-hunter2");
+        assert.strictEqual(JSON.stringify(revealSecrets(first.cloud.resources, false)).includes("hunter2"), false);
+    });
+
+    it("puts a resource without an explicit provider on the default provider's account", () => {
+        const password = first.cloud.find("random:index/randomPassword:RandomPassword", "pw");
+        assert.strictEqual(password.provider, null);
+        assert.strictEqual(first.cloud.accountOf(password), "999999999999");
+        assert.deepStrictEqual(first.cloud.onDefaultProvider().map((r) => r.name), ["pw"]);
+    });
+
+    it("answers the same ids, ARNs and secrets for the same names on every run", async () => {
+        const second = await runSample();
+        assert.deepStrictEqual(second.values, first.values);
+        const strip = (c: MockCloud) => JSON.stringify(revealSecrets(c.resources, true));
+        assert.strictEqual(strip(second.cloud), strip(first.cloud));
+    });
+
+    it("answers differently for different names", async () => {
+        const cloud = await MockCloud.install();
+        const provider = new aws.Provider("p", { region: "us-east-1", allowedAccountIds: [HUB] });
+        const a = new aws.transfer.Server("a", {}, { provider });
+        const b = new aws.transfer.Server("b", {}, { provider });
+        const [idA, idB] = await Promise.all([promiseOf(a.id), promiseOf(b.id)]);
+        await cloud.settled();
+        assert.notStrictEqual(idA, idB);
+    });
+});
