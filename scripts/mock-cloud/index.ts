@@ -35,6 +35,7 @@ interface RegisterRequest {
     getProvider(): string;
     getObject(): unknown;
     getCustom(): boolean;
+    getAdditionalsecretoutputsList(): string[];
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(fn: (value: { getUrnsList(): string[] }, key: string) => void): void };
 }
@@ -65,11 +66,10 @@ export function revealSecrets(value: unknown, showSecrets: boolean): unknown {
 
 function describeAsset(value: pulumi.asset.Asset | pulumi.asset.Archive): Record<string, unknown> {
     const record = value as unknown as Record<string, unknown>;
-    if (pulumi.asset.AssetArchive.isInstance(value)) {
-        return { archive: "assets", names: Object.keys((record.assets ?? {}) as Record<string, unknown>).sort() };
-    }
-    for (const kind of ["path", "uri"]) if (record[kind] !== undefined) return { asset: kind, [kind]: "<resolved at deploy time>" };
-    return { asset: "text", bytes: typeof record.text === "string" ? Buffer.byteLength(record.text) : undefined };
+    // Asset contents are promises here; the program puts a digest of what matters next to them.
+    if (pulumi.asset.AssetArchive.isInstance(value)) return { archive: "assets" };
+    for (const kind of ["path", "uri"]) if (record[kind] !== undefined) return { asset: kind };
+    return { asset: "text" };
 }
 
 function providerIdOf(ref: string | undefined): string | undefined {
@@ -138,6 +138,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
             propertyDependencies[key] = deps.getUrnsList();
         });
         const urn = response.getUrn();
+        const state = pulumi.runtime.deserializeProperties(response.getObject() as never) as Record<string, unknown>;
+        // The engine keeps these outputs secret (a generated password's result, say); so does the record.
+        for (const key of req.getAdditionalsecretoutputsList()) {
+            if (key in state && !isSecretMarker(state[key])) state[key] = { [SIG]: SECRET_SIG, value: state[key] };
+        }
         if (req.getType().startsWith("pulumi:providers:")) {
             const placement = this.providers.get(response.getId());
             if (placement) placement.urn = urn;
@@ -150,7 +155,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
             parent: req.getParent() || null,
             provider: providerUrnOf(req.getProvider()),
             inputs: pulumi.runtime.deserializeProperties(req.getObject() as never) as Record<string, unknown>,
-            state: pulumi.runtime.deserializeProperties(response.getObject() as never) as Record<string, unknown>,
+            state: { ...(response.getId() ? { id: response.getId() } : {}), ...state },
             dependencies: req.getDependenciesList(),
             propertyDependencies,
         });
@@ -158,6 +163,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
 
     /** Waits until every registration the program started has been answered and recorded. */
     async settled(): Promise<void> {
+        // The SDK holds an RPC keep-alive from a resource's construction until its registration,
+        // so this also waits for resources whose inputs are still being computed.
+        await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
         let quiet = 0;
         while (quiet < 5) {
             await new Promise((resolve) => setImmediate(resolve));
@@ -175,13 +183,14 @@ export class MockCloud implements pulumi.runtime.Mocks {
 
     /** The account a recorded resource lives in, read from its provider's `allowedAccountIds`. */
     accountOf(resource: RecordedResource): string {
-        const provider = [...this.providers.values()].find((p) => p.urn === resource.provider);
+        const providerUrn = resource.type.startsWith("pulumi:providers:") ? resource.urn : resource.provider;
+        const provider = [...this.providers.values()].find((p) => p.urn === providerUrn);
         return provider?.accountId ?? this.options.defaultAccountId;
     }
 
     /** Custom resources registered without an explicit provider: they would deploy with ambient credentials. */
     onDefaultProvider(): RecordedResource[] {
-        return this.resources.filter((r) => r.custom && r.provider === null);
+        return this.resources.filter((r) => r.custom && r.provider === null && !r.type.startsWith("pulumi:providers:"));
     }
 
     byType(type: string): RecordedResource[] {

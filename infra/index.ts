@@ -1,0 +1,5 @@
+// The closed-ftp component library: no stack config is read here.
+export * from "./closed-ftp-server";
+export * from "./ftp-user";
+export * from "./cross-account-bucket";
+export * as policies from "./policies";

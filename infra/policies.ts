@@ -1,0 +1,251 @@
+// Every IAM document closed-ftp deploys, rendered by plain functions (no Pulumi) so each can be
+// evaluated and tested on its own. Least privilege: never `s3:*`, never `Resource: "*"` where an ARN exists.
+
+export type Access = "read-write" | "read-only";
+
+type ConditionValue = string | string[] | boolean;
+
+export interface PolicyStatement {
+    Sid: string;
+    Effect: "Allow" | "Deny";
+    Principal?: { Service: string } | { AWS: string | string[] };
+    Action: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, ConditionValue>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: PolicyStatement[];
+}
+
+/** What Transfer Family needs on a bucket for a user's home. */
+export const TRANSFER_BUCKET_ACTIONS: readonly string[] = ["s3:ListBucket", "s3:GetBucketLocation"];
+
+/** What Transfer Family needs on objects; the ACL actions only matter across accounts. */
+export const TRANSFER_OBJECT_ACTIONS: readonly string[] = [
+    "s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObjectVersion",
+    "s3:GetObjectAcl", "s3:PutObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersionTagging",
+];
+
+const OBJECT_READ_ACTIONS: readonly string[] = ["s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersionTagging"];
+const OBJECT_WRITE_ACTIONS: readonly string[] = ["s3:PutObject", "s3:PutObjectAcl", "s3:DeleteObject", "s3:DeleteObjectVersion"];
+
+/** What the access role may do with a spoke's customer-managed key for SSE-KMS. */
+export const KMS_DATA_ACTIONS: readonly string[] = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"];
+
+/** Transfer applies at most this many characters of session policy. */
+export const SESSION_POLICY_MAX_LENGTH = 2048;
+
+const ACCOUNT_ID = /^\d{12}$/;
+const ROLE_UNIQUE_ID = /^AROA[A-Z0-9]{12,}$/;
+const SERVER_ID = /^s-[0-9a-f]{17}$/;
+
+function requireMatch(what: string, value: string, rule: RegExp, ruleText: string): void {
+    if (!rule.test(value)) throw new Error(`${what} "${value}" is not ${ruleText}`);
+}
+
+function document(...statements: PolicyStatement[]): PolicyDocument {
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+function bucketName(bucketArn: string): string {
+    const match = /^arn:[\w-]+:s3:::([^/]+)$/.exec(bucketArn);
+    if (!match) throw new Error(`bucketArn "${bucketArn}" is not an S3 bucket ARN (arn:<partition>:s3:::<bucket>)`);
+    return match[1];
+}
+
+function transferTrust(accountId: string): PolicyDocument {
+    requireMatch("hubAccountId", accountId, ACCOUNT_ID, "a 12-digit account id");
+    return document({
+        Sid: "TransferFromThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "transfer.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        // Confused-deputy guard: only Transfer acting for this account may assume the role.
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    });
+}
+
+/**
+ * Trust of the access role (and the logging role): Transfer, on behalf of the hub account only.
+ * aws:SourceAccount is the guard; an aws:SourceArn condition would have to match the per-user
+ * ARNs Transfer sends for sessions, whose shape differs by identity-provider type.
+ */
+export function accessRoleTrustPolicy(a: { hubAccountId: string; region: string; partition?: string }): PolicyDocument {
+    return transferTrust(a.hubAccountId);
+}
+
+/** The hub access role's identity grant for ONE bucket (and its key, for SSE-KMS). */
+export function accessRoleBucketGrant(a: { bucketArn: string; kmsKeyArn?: string; partition?: string }): PolicyDocument {
+    bucketName(a.bucketArn);
+    const statements: PolicyStatement[] = [
+        { Sid: "ListAndLocateBucket", Effect: "Allow", Action: [...TRANSFER_BUCKET_ACTIONS], Resource: a.bucketArn },
+        { Sid: "ReadWriteObjects", Effect: "Allow", Action: [...TRANSFER_OBJECT_ACTIONS], Resource: `${a.bucketArn}/*` },
+    ];
+    if (a.kmsKeyArn !== undefined) {
+        requireMatch("kmsKeyArn", a.kmsKeyArn, /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "a KMS key ARN (an alias cannot be granted across accounts)");
+        statements.push({ Sid: "UseBucketKey", Effect: "Allow", Action: [...KMS_DATA_ACTIONS], Resource: a.kmsKeyArn });
+    }
+    return document(...statements);
+}
+
+/** Trust of the IdP Lambda's role. */
+export function lambdaTrustPolicy(a: { accountId: string; partition?: string }): PolicyDocument {
+    requireMatch("accountId", a.accountId, ACCOUNT_ID, "a 12-digit account id");
+    return document({
+        Sid: "LambdaFromThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": a.accountId } },
+    });
+}
+
+/** The IdP may read its own server's user secrets and nothing else (the seed reads every aws/transfer/*). */
+export function idpSecretReadPolicy(a: { partition?: string; region: string; accountId: string; serverId: string }): PolicyDocument {
+    requireMatch("serverId", a.serverId, SERVER_ID, "a Transfer server id (s- and 17 hex)");
+    requireMatch("accountId", a.accountId, ACCOUNT_ID, "a 12-digit account id");
+    return document({
+        Sid: "ReadThisServersUsers",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: `arn:${a.partition ?? "aws"}:secretsmanager:${a.region}:${a.accountId}:secret:aws/transfer/${a.serverId}/*`,
+    });
+}
+
+function logGroupArn(a: { partition?: string; region: string; accountId: string; logGroupName: string }): string {
+    return `arn:${a.partition ?? "aws"}:logs:${a.region}:${a.accountId}:log-group:${a.logGroupName}`;
+}
+
+/** The IdP Lambda writes its own log group only (created beforehand, so no logs:CreateLogGroup). */
+export function idpLogsPolicy(a: { partition?: string; region: string; accountId: string; logGroupName: string }): PolicyDocument {
+    return document({
+        Sid: "WriteOwnLogGroup",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${logGroupArn(a)}:*`,
+    });
+}
+
+/**
+ * What Transfer's structured logging needs from its logging role. Log delivery is configured
+ * through the CloudWatch Logs vended-log APIs, which take no resource ARN, hence `*` there.
+ */
+export function transferLoggingRolePolicy(a: { partition?: string; region: string; accountId: string; logGroupName: string }): PolicyDocument {
+    return document(
+        {
+            Sid: "ConfigureLogDelivery",
+            Effect: "Allow",
+            Action: [
+                "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
+                "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
+            ],
+            Resource: "*",
+        },
+        {
+            Sid: "WriteServerLogGroup",
+            Effect: "Allow",
+            Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+            Resource: `${logGroupArn(a)}:*`,
+        },
+    );
+}
+
+/**
+ * A bucket's policy: always deny requests without TLS; for a bucket outside the hub, admit the
+ * hub's root only when the caller is a session of the access role (aws:userId "<RoleId>:*").
+ * RoleId, not the role ARN: a recreated role gets a new id and must not inherit the grant.
+ */
+export function bucketPolicy(a: { bucketArn: string; bucketAccountId: string; hubAccountId: string; accessRoleUniqueId: string; partition?: string }): PolicyDocument {
+    bucketName(a.bucketArn);
+    requireMatch("bucketAccountId", a.bucketAccountId, ACCOUNT_ID, "a 12-digit account id");
+    requireMatch("hubAccountId", a.hubAccountId, ACCOUNT_ID, "a 12-digit account id");
+    const statements: PolicyStatement[] = [{
+        Sid: "DenyWithoutTls",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: "s3:*",
+        Resource: [a.bucketArn, `${a.bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    }];
+    if (a.bucketAccountId !== a.hubAccountId) {
+        requireMatch("accessRoleUniqueId", a.accessRoleUniqueId, ROLE_UNIQUE_ID, "an IAM role unique id (AROA…)");
+        const hubRoot = { AWS: `arn:${a.partition ?? "aws"}:iam::${a.hubAccountId}:root` };
+        const onlyAccessRole = { StringLike: { "aws:userId": `${a.accessRoleUniqueId}:*` } };
+        statements.push(
+            { Sid: "HubAccessRoleListsBucket", Effect: "Allow", Principal: hubRoot, Action: [...TRANSFER_BUCKET_ACTIONS], Resource: a.bucketArn, Condition: onlyAccessRole },
+            { Sid: "HubAccessRoleUsesObjects", Effect: "Allow", Principal: hubRoot, Action: [...TRANSFER_OBJECT_ACTIONS], Resource: `${a.bucketArn}/*`, Condition: onlyAccessRole },
+        );
+    }
+    return document(...statements);
+}
+
+/** The spoke key's policy: the spoke administers it; the hub's access role may only use it, and only through S3. */
+export function kmsKeyPolicy(a: { keyAccountId: string; hubAccountId: string; accessRoleUniqueId: string; region: string; partition?: string }): PolicyDocument {
+    requireMatch("keyAccountId", a.keyAccountId, ACCOUNT_ID, "a 12-digit account id");
+    requireMatch("hubAccountId", a.hubAccountId, ACCOUNT_ID, "a 12-digit account id");
+    requireMatch("accessRoleUniqueId", a.accessRoleUniqueId, ROLE_UNIQUE_ID, "an IAM role unique id (AROA…)");
+    const partition = a.partition ?? "aws";
+    return document(
+        {
+            // In a key policy "*" means this key; without this statement the key would be unmanageable.
+            Sid: "KeyAccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${a.keyAccountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
+        {
+            Sid: "HubAccessRoleUsesKeyThroughS3",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${partition}:iam::${a.hubAccountId}:root` },
+            Action: [...KMS_DATA_ACTIONS],
+            Resource: "*",
+            Condition: {
+                StringLike: { "aws:userId": `${a.accessRoleUniqueId}:*` },
+                StringEquals: { "kms:ViaService": `s3.${a.region}.amazonaws.com` },
+            },
+        },
+    );
+}
+
+/** A home prefix that cannot widen a grant: no wildcards, no empty or dot segments. */
+export function validatePrefix(prefix: string): void {
+    const problem =
+        prefix === "" ? "is empty"
+            : prefix.startsWith("/") || prefix.endsWith("/") ? "starts or ends with /"
+                : /[*?$]/.test(prefix) ? "contains *, ? or $, which IAM would read as a wildcard or variable"
+                    : prefix.split("/").some((s) => s === "" || s === "." || s === "..") ? "has an empty, . or .. segment"
+                        : !/^[A-Za-z0-9!_.'()@=+,;:~ -]+(\/[A-Za-z0-9!_.'()@=+,;:~ -]+)*$/.test(prefix) ? "contains characters outside S3's safe key set"
+                            : undefined;
+    if (problem) throw new Error(`prefix "${prefix}" ${problem}`);
+}
+
+/**
+ * The session policy Transfer applies to a user: the bucket may be listed only under the prefix,
+ * objects only under "<prefix>/", writes and deletes only for read-write users. Returns minified JSON.
+ */
+export function sessionPolicy(a: { bucketName: string; prefix: string; access: Access; partition?: string }): string {
+    validatePrefix(a.prefix);
+    const bucketArn = `arn:${a.partition ?? "aws"}:s3:::${a.bucketName}`;
+    const objects = `${bucketArn}/${a.prefix}/*`;
+    const statements: PolicyStatement[] = [
+        {
+            Sid: "ListHome",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: bucketArn,
+            // A logical home "/" → /<bucket>/<prefix> lists with prefixes "<prefix>/" and below.
+            Condition: { StringLike: { "s3:prefix": [`${a.prefix}/*`, `${a.prefix}/`, a.prefix] } },
+        },
+        { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucketArn },
+        { Sid: "ReadHome", Effect: "Allow", Action: [...OBJECT_READ_ACTIONS], Resource: objects },
+    ];
+    if (a.access === "read-write") statements.push({ Sid: "WriteHome", Effect: "Allow", Action: [...OBJECT_WRITE_ACTIONS], Resource: objects });
+    const rendered = JSON.stringify(document(...statements));
+    if (rendered.length > SESSION_POLICY_MAX_LENGTH) {
+        throw new Error(`session policy for bucket "${a.bucketName}" prefix "${a.prefix}" is ${rendered.length} characters; Transfer accepts at most ${SESSION_POLICY_MAX_LENGTH} (shorten the prefix)`);
+    }
+    return rendered;
+}

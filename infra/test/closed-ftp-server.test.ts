@@ -1,0 +1,197 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { ClosedFtpServer, ClosedFtpServerArgs } from "../closed-ftp-server";
+import { buildIdpBundle } from "../../idp-lambda/build";
+import { MockCloud, promiseOf } from "../../scripts/mock-cloud";
+import { HUB_ACCOUNT, onMockCloud, parsePolicy, REGION } from "./harness";
+
+const VPC = "vpc-0123456789abcdef0";
+const SUBNETS = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
+
+function serverArgs(overrides: Partial<ClosedFtpServerArgs> = {}): ClosedFtpServerArgs {
+    return {
+        accountId: HUB_ACCOUNT, region: REGION, vpcId: VPC, subnetIds: SUBNETS, vpcCidrBlock: "10.80.0.0/16",
+        allowedCidrs: ["10.10.0.0/16", "2001:db8::/32"], ...overrides,
+    };
+}
+
+async function deployServer(overrides: Partial<ClosedFtpServerArgs> = {}) {
+    return onMockCloud(async ({ hub }) => {
+        const server = new ClosedFtpServer("ftp", serverArgs(overrides), { provider: hub });
+        return {
+            serverId: await promiseOf(server.serverId),
+            serverArn: await promiseOf(server.serverArn),
+            vpcEndpointId: await promiseOf(server.vpcEndpointId),
+            endpointDnsName: await promiseOf(server.endpointDnsName),
+            accessRoleArn: await promiseOf(server.accessRoleArn),
+            accessRoleUniqueId: await promiseOf(server.accessRoleUniqueId),
+            idpFunctionName: await promiseOf(server.idpFunctionName),
+            secretPrefix: await promiseOf(server.secretPrefix),
+        };
+    });
+}
+
+function ingressRules(cloud: MockCloud, securityGroupId: unknown) {
+    return cloud.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.inputs.securityGroupId === securityGroupId)
+        .map((r) => `${r.inputs.ipProtocol} ${r.inputs.fromPort}-${r.inputs.toPort} ${r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6}`)
+        .sort();
+}
+
+describe("ClosedFtpServer", () => {
+    let run: Awaited<ReturnType<typeof deployServer>>;
+    before(async () => {
+        run = await deployServer();
+    });
+
+    it("admits FTP control 21 and passive 8192-8200 from the allowed CIDRs and nothing else", () => {
+        const sg = run.cloud.find("aws:ec2/securityGroup:SecurityGroup", "ftp-sg");
+        const server = run.cloud.find("aws:transfer/server:Server", "ftp");
+        assert.deepStrictEqual((server.inputs.endpointDetails as { securityGroupIds: string[] }).securityGroupIds, [sg.state.id]);
+        assert.deepStrictEqual(ingressRules(run.cloud, sg.state.id), [
+            "tcp 21-21 10.10.0.0/16", "tcp 21-21 2001:db8::/32", "tcp 8192-8200 10.10.0.0/16", "tcp 8192-8200 2001:db8::/32",
+        ]);
+        assert.strictEqual(sg.inputs.ingress, undefined);
+        assert.strictEqual(sg.inputs.egress, undefined);
+    });
+
+    it("runs the server as a VPC endpoint with the Lambda identity provider, passive AUTO and a current security policy", () => {
+        const server = run.cloud.find("aws:transfer/server:Server", "ftp");
+        const fn = run.cloud.find("aws:lambda/function:Function", "ftp-idp");
+        assert.strictEqual(server.inputs.endpointType, "VPC");
+        assert.deepStrictEqual((server.inputs.endpointDetails as Record<string, unknown>).subnetIds, SUBNETS);
+        assert.strictEqual((server.inputs.endpointDetails as Record<string, unknown>).vpcId, VPC);
+        assert.strictEqual((server.inputs.endpointDetails as Record<string, unknown>).addressAllocationIds, undefined);
+        assert.strictEqual(server.inputs.identityProviderType, "AWS_LAMBDA");
+        assert.strictEqual(server.inputs.function, fn.state.arn);
+        assert.deepStrictEqual(server.inputs.protocols, ["FTP"]);
+        assert.deepStrictEqual(server.inputs.protocolDetails, { passiveIp: "AUTO" });
+        assert.match(String(server.inputs.securityPolicyName), /^TransferSecurityPolicy-20(2[4-9])-\d\d$/);
+        assert.strictEqual(server.inputs.certificate, undefined);
+    });
+
+    it("sends structured logs to its own log group with retention, through a logging role Transfer may assume", () => {
+        const server = run.cloud.find("aws:transfer/server:Server", "ftp");
+        const logGroup = run.cloud.find("aws:cloudwatch/logGroup:LogGroup", "ftp-transfer-logs");
+        const loggingRole = run.cloud.find("aws:iam/role:Role", "ftp-logging-role");
+        assert.deepStrictEqual(server.inputs.structuredLogDestinations, [`${logGroup.state.arn}:*`]);
+        assert.strictEqual(logGroup.inputs.retentionInDays, 90);
+        assert.strictEqual(server.inputs.loggingRole, loggingRole.state.arn);
+        const trust = parsePolicy(loggingRole.inputs.assumeRolePolicy).Statement[0];
+        assert.deepStrictEqual(trust.Principal, { Service: "transfer.amazonaws.com" });
+    });
+
+    it("creates an STS and a Secrets Manager interface endpoint with private DNS, behind HTTPS from the VPC", () => {
+        const endpoints = run.cloud.byType("aws:ec2/vpcEndpoint:VpcEndpoint");
+        assert.deepStrictEqual(endpoints.map((e) => e.inputs.serviceName).sort(), [
+            `com.amazonaws.${REGION}.secretsmanager`, `com.amazonaws.${REGION}.sts`,
+        ]);
+        const endpointSg = run.cloud.find("aws:ec2/securityGroup:SecurityGroup", "ftp-endpoints-sg");
+        for (const endpoint of endpoints) {
+            assert.strictEqual(endpoint.inputs.vpcEndpointType, "Interface");
+            assert.strictEqual(endpoint.inputs.privateDnsEnabled, true);
+            assert.strictEqual(endpoint.inputs.vpcId, VPC);
+            assert.deepStrictEqual(endpoint.inputs.subnetIds, SUBNETS);
+            assert.deepStrictEqual(endpoint.inputs.securityGroupIds, [endpointSg.state.id]);
+        }
+        assert.deepStrictEqual(ingressRules(run.cloud, endpointSg.state.id), ["tcp 443-443 10.80.0.0/16"]);
+    });
+
+    it("deploys the IdP Lambda from the freshly built bundle, VPC-attached, with a 10 s timeout", async () => {
+        const fn = run.cloud.find("aws:lambda/function:Function", "ftp-idp");
+        const bundle = buildIdpBundle();
+        assert.strictEqual(fn.inputs.runtime, "nodejs22.x");
+        assert.strictEqual(fn.inputs.handler, "index.handler");
+        assert.strictEqual(fn.inputs.timeout, 10);
+        const assets = await (fn.inputs.code as { assets: Promise<Record<string, { text: Promise<string> }>> }).assets;
+        assert.deepStrictEqual(Object.keys(assets), ["index.js"]);
+        assert.strictEqual(await assets["index.js"].text, bundle.code);
+        assert.strictEqual((fn.inputs.environment as { variables: Record<string, string> }).variables.IDP_BUNDLE_SHA256, bundle.sha256);
+        const vpcConfig = fn.inputs.vpcConfig as { subnetIds: string[]; securityGroupIds: string[] };
+        assert.deepStrictEqual(vpcConfig.subnetIds, SUBNETS);
+        const idpSg = run.cloud.find("aws:ec2/securityGroup:SecurityGroup", "ftp-idp-sg");
+        assert.deepStrictEqual(vpcConfig.securityGroupIds, [idpSg.state.id]);
+        assert.deepStrictEqual((idpSg.inputs.egress as Record<string, unknown>[]).map((e) => `${e.protocol} ${e.fromPort}-${e.toPort}`), ["tcp 443-443"]);
+    });
+
+    it("lets only this server invoke the IdP Lambda", () => {
+        const permission = run.cloud.find("aws:lambda/permission:Permission", "ftp-idp-invoke");
+        assert.strictEqual(permission.inputs.principal, "transfer.amazonaws.com");
+        assert.strictEqual(permission.inputs.action, "lambda:InvokeFunction");
+        assert.strictEqual(permission.inputs.sourceArn, run.result.serverArn);
+        assert.strictEqual(permission.inputs.sourceAccount, HUB_ACCOUNT);
+        assert.strictEqual(permission.inputs.function, run.result.idpFunctionName);
+    });
+
+    it("lets the IdP role read only this server's secrets", () => {
+        const grant = parsePolicy(run.cloud.find("aws:iam/rolePolicy:RolePolicy", "ftp-idp-secrets").inputs.policy);
+        assert.deepStrictEqual(grant.Statement.map((s) => s.Resource), [
+            `arn:aws:secretsmanager:${REGION}:${HUB_ACCOUNT}:secret:aws/transfer/${run.result.serverId}/*`,
+        ]);
+    });
+
+    it("trusts Transfer from the hub account only on the access role", () => {
+        const role = run.cloud.find("aws:iam/role:Role", "ftp-access-role");
+        const trust = parsePolicy(role.inputs.assumeRolePolicy).Statement[0];
+        assert.deepStrictEqual(trust.Principal, { Service: "transfer.amazonaws.com" });
+        assert.strictEqual((trust.Condition as Record<string, Record<string, string>>).StringEquals["aws:SourceAccount"], HUB_ACCOUNT);
+    });
+
+    it("outputs the server id and ARN, the endpoint's id and DNS name, the access role and the secret prefix", () => {
+        const { result } = run;
+        assert.match(result.serverId, /^s-[0-9a-f]{17}$/);
+        assert.strictEqual(result.serverArn, `arn:aws:transfer:${REGION}:${HUB_ACCOUNT}:server/${result.serverId}`);
+        const server = run.cloud.find("aws:transfer/server:Server", "ftp");
+        assert.strictEqual(result.vpcEndpointId, (server.state.endpointDetails as Record<string, string>).vpcEndpointId);
+        assert.ok(result.endpointDnsName.startsWith(`${result.vpcEndpointId}-`), result.endpointDnsName);
+        assert.match(result.accessRoleUniqueId, /^AROA[A-Z0-9]{17}$/);
+        assert.match(result.accessRoleArn, new RegExp(`^arn:aws:iam::${HUB_ACCOUNT}:role/`));
+        assert.strictEqual(result.secretPrefix, `aws/transfer/${result.serverId}/`);
+    });
+
+    it("puts every child in the hub account and none on a default provider", () => {
+        assert.deepStrictEqual(run.cloud.onDefaultProvider().map((r) => r.urn), []);
+        const children = run.cloud.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+        assert.ok(children.length >= 15, `expected the whole server, got ${children.length} resources`);
+        for (const child of children) assert.strictEqual(run.cloud.accountOf(child), HUB_ACCOUNT, child.urn);
+        for (const child of run.cloud.resources.filter((r) => !r.type.startsWith("pulumi:providers:") && r.name !== "ftp")) {
+            assert.ok(child.name.startsWith("ftp-"), `child name ${child.name} is derived from the component name`);
+        }
+    });
+
+    it("asks AWS nothing per call beyond resolving its own endpoint", () => {
+        assert.deepStrictEqual(run.cloud.invokes.map((i) => i.token), ["aws:ec2/getVpcEndpoint:getVpcEndpoint"]);
+    });
+
+    it("runs the IdP Lambda outside the VPC without a Secrets Manager endpoint when told to", async () => {
+        const { cloud } = await deployServer({ idpVpcAttached: false });
+        assert.deepStrictEqual(cloud.byType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => e.name), ["ftp-sts"]);
+        assert.strictEqual(cloud.find("aws:lambda/function:Function", "ftp-idp").inputs.vpcConfig, undefined);
+        assert.deepStrictEqual(cloud.byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
+    });
+
+    it("serves FTPS with the given certificate", async () => {
+        const certificateArn = `arn:aws:acm:${REGION}:${HUB_ACCOUNT}:certificate/0c5f8f0e-1111-4222-8333-444455556666`;
+        const { cloud } = await deployServer({ protocols: ["FTP", "FTPS"], certificateArn });
+        const server = cloud.find("aws:transfer/server:Server", "ftp");
+        assert.deepStrictEqual(server.inputs.protocols, ["FTP", "FTPS"]);
+        assert.strictEqual(server.inputs.certificate, certificateArn);
+    });
+
+    it("refuses FTPS without a certificate, and an empty allow list, naming the component", async () => {
+        await MockCloud.install();
+        assert.throws(() => new ClosedFtpServer("bad", serverArgs({ protocols: ["FTPS"] })), /ClosedFtpServer bad: .*FTPS.*certificateArn/);
+        assert.throws(() => new ClosedFtpServer("bad", serverArgs({ allowedCidrs: [] })), /ClosedFtpServer bad: allowedCidrs is empty/);
+    });
+
+    it("lets two servers live side by side: no hard-coded child names", async () => {
+        const { cloud } = await onMockCloud(({ hub }) => {
+            const a = new ClosedFtpServer("a", serverArgs(), { provider: hub });
+            const b = new ClosedFtpServer("b", serverArgs(), { provider: hub });
+            return pulumi.all([a.serverId, b.serverId]);
+        });
+        const urns = cloud.resources.map((r) => r.urn);
+        assert.strictEqual(new Set(urns).size, urns.length);
+        assert.strictEqual(cloud.byType("aws:transfer/server:Server").length, 2);
+    });
+});

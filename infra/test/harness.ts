@@ -1,0 +1,30 @@
+// Runs component code on a fresh mock cloud with a hub and a spoke provider.
+import * as aws from "@pulumi/aws";
+import * as random from "@pulumi/random";
+import { MockCloud } from "../../scripts/mock-cloud";
+
+export const HUB_ACCOUNT = "111111111111";
+export const SPOKE_ACCOUNT = "222222222222";
+export const REGION = "ap-northeast-1";
+
+export interface Accounts {
+    hub: aws.Provider;
+    spoke: aws.Provider;
+    random: random.Provider;
+}
+
+export async function onMockCloud<T>(program: (accounts: Accounts) => T | Promise<T>): Promise<{ cloud: MockCloud; result: T }> {
+    const cloud = await MockCloud.install({ stack: "test", defaultAccountId: "999999999999" });
+    const accounts = {
+        hub: new aws.Provider("hub", { region: REGION, allowedAccountIds: [HUB_ACCOUNT] }),
+        spoke: new aws.Provider("spoke", { region: REGION, allowedAccountIds: [SPOKE_ACCOUNT] }),
+        random: new random.Provider("random", {}),
+    };
+    const result = await program(accounts);
+    await cloud.settled();
+    return { cloud, result };
+}
+
+export function parsePolicy(value: unknown): { Statement: Record<string, unknown>[] } {
+    return JSON.parse(String(value));
+}

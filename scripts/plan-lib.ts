@@ -1,0 +1,157 @@
+// The offline plan: the real program on the mock cloud, with a stack file's config.
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { readStackConfig } from "../stacks/config";
+import { deployClosedFtp } from "../stacks/program";
+import { MockCloud, revealSecrets } from "./mock-cloud";
+import { PlanDocument } from "./plan-format";
+
+export const PROJECT = "closed-ftp";
+/** What a `secure:` value becomes offline: long enough to pass the password rules, obviously fake. */
+export const OFFLINE_SECRET = "offline-plan-placeholder-secret";
+
+export class PlanInputError extends Error {}
+
+export interface StackConfig {
+    /** Full config keys → values as strings, the way the Pulumi engine hands them to a program. */
+    config: Record<string, string>;
+    /** Keys whose value (or part of it) was `secure:` in the stack file. */
+    secretKeys: string[];
+}
+
+export function stackFilePath(stack: string, dir: string): string {
+    return path.join(dir, `Pulumi.${stack}.yaml`);
+}
+
+export function availableStacks(dir: string): string[] {
+    return fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+}
+
+function replaceSecure(value: unknown): { value: unknown; secret: boolean } {
+    if (Array.isArray(value)) {
+        const items = value.map(replaceSecure);
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (typeof value === "object" && value !== null) {
+        const record = value as Record<string, unknown>;
+        if (Object.keys(record).length === 1 && typeof record.secure === "string") return { value: OFFLINE_SECRET, secret: true };
+        const entries = Object.entries(record).map(([k, v]) => [k, replaceSecure(v)] as const);
+        return { value: Object.fromEntries(entries.map(([k, v]) => [k, v.value])), secret: entries.some(([, v]) => v.secret) };
+    }
+    return { value, secret: false };
+}
+
+/** Reads Pulumi.<stack>.yaml as the engine would pass it to the program; `secure:` values become placeholders. */
+export function readStackFile(stack: string, dir: string): StackConfig {
+    const file = stackFilePath(stack, dir);
+    if (!fs.existsSync(file)) {
+        const known = availableStacks(dir);
+        throw new PlanInputError(`--stack ${stack}: ${path.basename(file)} does not exist in ${dir} (stacks here: ${known.join(", ") || "none"})`);
+    }
+    let document: unknown;
+    try {
+        document = parseYaml(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        throw new PlanInputError(`${path.basename(file)}: not valid YAML: ${(err as Error).message}`);
+    }
+    const raw = (document as { config?: unknown } | null)?.config ?? {};
+    if (typeof raw !== "object" || Array.isArray(raw)) throw new PlanInputError(`${path.basename(file)}: "config" must be a map of keys to values`);
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+        const replaced = replaceSecure(value);
+        config[key] = typeof replaced.value === "string" ? replaced.value : JSON.stringify(replaced.value);
+        if (replaced.secret) secretKeys.push(key);
+    }
+    return { config, secretKeys };
+}
+
+// Output's own promise rejects when an apply throws, where a resolving apply would wait forever.
+interface OutputInternals<T> {
+    promise(withUnknowns?: boolean): Promise<T>;
+    isSecret: Promise<boolean>;
+}
+
+async function resolveDeep(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        const internals = value as unknown as OutputInternals<unknown>;
+        const [resolved, secret] = await Promise.all([internals.promise(), internals.isSecret]);
+        const inner = await resolveDeep(resolved);
+        return secret ? { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: inner } : inner;
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
+    if (typeof value === "object" && value !== null && !(value instanceof Promise)) {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
+        return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
+    }
+    return value instanceof Promise ? resolveDeep(await value) : value;
+}
+
+export interface PlanRun {
+    cloud: MockCloud;
+    /** Resources and outputs with secret markers kept; render with `renderPlan`. */
+    document: PlanDocument;
+}
+
+/**
+ * Runs the program on a fresh mock cloud. Throws the program's own errors (a ConfigValidationError
+ * for bad config) and any error raised while resources resolve.
+ */
+export async function runPlan(stack: string, stackConfig: StackConfig): Promise<PlanRun> {
+    const region = stackConfig.config["aws:region"];
+    const cloud = await MockCloud.install({ project: PROJECT, stack, defaultRegion: region });
+    pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
+    const failures: unknown[] = [];
+    const onRejection = (reason: unknown) => failures.push(reason);
+    process.on("unhandledRejection", onRejection);
+    try {
+        const outputs = await resolveDeep(deployClosedFtp(readStackConfig()));
+        await cloud.settled();
+        if (failures.length > 0) throw failures[0];
+        return { cloud, document: { stack, resources: cloud.resources, outputs: outputs as Record<string, unknown> } };
+    } finally {
+        process.off("unhandledRejection", onRejection);
+    }
+}
+
+/** The plan's public JSON: secrets as "[secret]" unless shown. */
+export function renderPlan(document: PlanDocument, showSecrets: boolean): PlanDocument {
+    return revealSecrets(document, showSecrets) as PlanDocument;
+}
+
+function countBy<T>(items: T[], key: (item: T) => string): [string, number][] {
+    const counts = new Map<string, number>();
+    for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** The human summary: what each account gets, with counts. */
+export function summarizePlan(run: PlanRun, showSecrets: boolean): string {
+    const { cloud, document } = run;
+    const lines = [`Offline plan of stack "${document.stack}" (mock cloud: no engine, no AWS)`, ""];
+    const providers = cloud.byType("pulumi:providers:aws");
+    const custom = document.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    for (const provider of providers) {
+        const own = custom.filter((r) => r.provider === provider.urn);
+        const assumed = revealSecrets(provider.inputs.assumeRoles, showSecrets);
+        const via = typeof assumed === "string" && assumed.startsWith("[") ? (JSON.parse(assumed) as { roleArn?: string }[])[0]?.roleArn : undefined;
+        lines.push(`account ${cloud.accountOf(provider)} (${provider.name}, ${provider.inputs.region}${via ? `, assumes ${via}` : ", ambient credentials"}): ${own.length} resources`);
+        for (const [type, count] of countBy(own, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
+        lines.push("");
+    }
+    const elsewhere = custom.filter((r) => !providers.some((p) => p.urn === r.provider));
+    if (elsewhere.length > 0) {
+        lines.push(`no account (${elsewhere.length} resources on other providers):`);
+        for (const [type, count] of countBy(elsewhere, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
+        lines.push("");
+    }
+    const components = document.resources.filter((r) => !r.custom);
+    lines.push(`components: ${countBy(components, (r) => r.type).map(([t, n]) => `${n} ${t.split(":").pop()}`).join(", ")}`);
+    lines.push(`total: ${document.resources.length} resources (${providers.length} AWS providers, ${custom.length} cloud resources, ${components.length} components)`);
+    lines.push("", "outputs:");
+    const outputs = revealSecrets(document.outputs, showSecrets) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(outputs)) lines.push(`  ${key}: ${JSON.stringify(value)}`);
+    return lines.join("\n");
+}

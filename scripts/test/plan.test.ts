@@ -1,0 +1,112 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PlanDocument } from "../plan-format";
+import { OFFLINE_SECRET, readStackFile } from "../plan-lib";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+function plan(...args: string[]) {
+    const result = spawnSync(TSX, [path.join(ROOT, "scripts", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run plan", () => {
+    let json: PlanDocument;
+    before(() => {
+        const run = plan("--stack", "dev", "--json");
+        assert.strictEqual(run.code, 0, run.stderr);
+        json = JSON.parse(run.stdout);
+    });
+
+    it("prints one JSON document with the documented shape", () => {
+        assert.deepStrictEqual(Object.keys(json).sort(), ["outputs", "resources", "stack"]);
+        assert.strictEqual(json.stack, "dev");
+        for (const r of json.resources) {
+            for (const key of ["urn", "type", "name", "parent", "provider", "inputs", "state"]) assert.ok(key in r, `${r.urn} lacks ${key}`);
+            assert.match(r.urn, /^urn:pulumi:dev::closed-ftp::/);
+        }
+    });
+
+    it("lists the providers as resources, so every resource's account can be traced through its provider", () => {
+        const providers = json.resources.filter((r) => r.type === "pulumi:providers:aws");
+        assert.strictEqual(providers.length, 3);
+        const accountOf = new Map(providers.map((p) => [p.urn, JSON.parse(String(p.inputs.allowedAccountIds))[0]]));
+        const server = json.resources.find((r) => r.type === "aws:transfer/server:Server");
+        assert.strictEqual(accountOf.get(String(server?.provider)), "111111111111");
+        const policy = json.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.name === "bucket-archive-drop");
+        assert.strictEqual(accountOf.get(String(policy?.provider)), "333333333333");
+        const component = json.resources.find((r) => r.type === "closed-ftp:index:CrossAccountBucket");
+        assert.strictEqual(component?.provider, null);
+        const child = json.resources.find((r) => r.parent === component?.urn);
+        assert.ok(child, "children name their component as parent");
+    });
+
+    it("masks secrets as [secret] and never prints a password or secret body", () => {
+        const versions = json.resources.filter((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.strictEqual(versions.length, 4);
+        for (const v of versions) assert.strictEqual(v.inputs.secretString, "[secret]");
+        assert.strictEqual(json.outputs.userPasswords, "[secret]");
+        assert.ok(!JSON.stringify(json).includes("PasswordHash"));
+    });
+
+    it("shows secrets with --show-secrets", () => {
+        const run = plan("--stack", "dev", "--json", "--show-secrets");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const shown: PlanDocument = JSON.parse(run.stdout);
+        const passwords = shown.outputs.userPasswords as Record<string, string>;
+        assert.deepStrictEqual(Object.keys(passwords).sort(), ["archiver", "partner-a", "partner-b", "user1"]);
+        const version = shown.resources.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.match(String(version?.inputs.secretString), /"PasswordHash":"\$scrypt\$ln=14/);
+    });
+
+    it("prints a summary grouped by account by default", () => {
+        const run = plan("--stack", "dev");
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.match(run.stdout, /account 111111111111 \(hub, ap-northeast-1, assumes arn:aws:iam::111111111111:role\/closed-ftp-deploy\): \d+ resources/);
+        assert.match(run.stdout, /account 222222222222 \(spoke-analytics, .*\): \d+ resources/);
+        assert.match(run.stdout, /account 333333333333 \(spoke-archive, .*\): \d+ resources/);
+        assert.match(run.stdout, /\s1\s+aws:transfer\/server:Server/);
+        assert.match(run.stdout, /userPasswords: "\[secret\]"/);
+    });
+
+    it("turns secure: values into placeholders offline", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-plan-"));
+        const dev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+        fs.writeFileSync(path.join(dir, "Pulumi.sec.yaml"), `${dev}\n  closed-ftp:passwords:\n    user1:\n      secure: v1:AAAA\n`);
+        const stack = readStackFile("sec", dir);
+        assert.strictEqual(JSON.parse(stack.config["closed-ftp:passwords"]).user1, OFFLINE_SECRET);
+        assert.deepStrictEqual(stack.secretKeys, ["closed-ftp:passwords"]);
+    });
+
+    it("exits 1 with every validation error, by path, and no stack trace, on a bad stack file", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-plan-"));
+        const dev = fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8");
+        const bad = dev.replace('accountId: "222222222222"', 'accountId: "2222"').replace("home: inbox/user1", "home: nowhere/user1");
+        fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), bad);
+        const run = plan("--stack", "bad", "--dir", dir);
+        assert.strictEqual(run.code, 1);
+        assert.match(run.stderr, /closed-ftp:accounts\.analytics\.accountId/);
+        assert.match(run.stderr, /closed-ftp:users\[0\]\.home/);
+        assert.doesNotMatch(run.stderr, /\n\s+at /);
+        assert.strictEqual(run.stdout, "");
+    });
+
+    it("exits 2 naming the flag on bad command-line input", () => {
+        const unknown = plan("--stack", "dev", "--yes");
+        assert.strictEqual(unknown.code, 2);
+        assert.match(unknown.stderr, /unknown flag "--yes"/);
+        const missing = plan("--json");
+        assert.strictEqual(missing.code, 2);
+        assert.match(missing.stderr, /--stack is required/);
+    });
+
+    it("exits 1 naming the file when the stack has no config file", () => {
+        const run = plan("--stack", "nosuchstack");
+        assert.strictEqual(run.code, 1);
+        assert.match(run.stderr, /Pulumi\.nosuchstack\.yaml does not exist .*stacks here: dev/);
+    });
+});
