@@ -15,7 +15,7 @@ export function createSecretsManagerClient(): SecretsManagerClient {
     return new SecretsManagerClient({
         maxAttempts: SDK_TIMEOUTS.maxAttempts,
         // The SDK builds its Node HTTP handler from these options.
-        requestHandler: { connectionTimeout: SDK_TIMEOUTS.connectionTimeoutMs, requestTimeout: SDK_TIMEOUTS.requestTimeoutMs },
+        requestHandler: { connectionTimeout: SDK_TIMEOUTS.connectionTimeoutMs, requestTimeout: SDK_TIMEOUTS.requestTimeoutMs, throwOnRequestTimeout: true },
     });
 }
 
