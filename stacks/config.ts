@@ -193,7 +193,7 @@ export function parseStackConfig(raw: Record<string, unknown>): StackModel {
     const parsed: Record<string, unknown> = {};
     for (const [name, schema] of Object.entries(CONFIG_SCHEMA)) {
         const value = raw[`${NAMESPACE}:${name}`];
-        const result = (schema as z.ZodType).safeParse(value);
+        const result = (schema as z.ZodType).safeParse(value, { reportInput: true });
         if (result.success) parsed[name] = result.data;
         else if (value === undefined) issues.push({ path: `${NAMESPACE}:${name}`, message: "is required" });
         else {

@@ -1,0 +1,71 @@
+// Every key the stack config schema accepts, with its type, default and an example: the source of
+// the README's configuration reference (a test keeps the two, and the schema, in step).
+import { z } from "zod";
+import { CONFIG_SCHEMA, DEFAULT_SECURITY_POLICY, NAMESPACE } from "./config";
+
+export interface ReferenceRow {
+    key: string;
+    type: string;
+    /** "required", "optional", or the default value. */
+    default: string;
+    description: string;
+    example: string;
+}
+
+export const CONFIG_REFERENCE: ReferenceRow[] = [
+    { key: "aws:region", type: "string", default: "required", description: "Region of the hub and every spoke resource.", example: "ap-northeast-1" },
+    { key: "closed-ftp:hub.accountId", type: "string (12 digits, quoted)", default: "required", description: "The hub account: Transfer server, IdP, users' secrets, access role.", example: "\"111111111111\"" },
+    { key: "closed-ftp:hub.deployRoleArn", type: "IAM role ARN", default: "ambient credentials", description: "Role the hub provider assumes; must be in the hub account.", example: "arn:aws:iam::111111111111:role/closed-ftp-deploy" },
+    { key: "closed-ftp:network.vpcId", type: "vpc id", default: "one of vpcId / cidrBlock", description: "An existing closed VPC (DNS support and hostnames on).", example: "vpc-0123456789abcdef0" },
+    { key: "closed-ftp:network.subnetIds", type: "list of subnet ids", default: "required with vpcId", description: "Subnets of the server endpoint, interface endpoints and IdP Lambda.", example: "[subnet-0aaaaaaaaaaaaaaaa, subnet-0bbbbbbbbbbbbbbbb]" },
+    { key: "closed-ftp:network.cidrBlock", type: "IPv4 CIDR, /16–/24", default: "one of vpcId / cidrBlock", description: "Build a new isolated VPC (awsx: isolated subnets only, no NAT, no internet gateway).", example: "10.80.0.0/16" },
+    { key: "closed-ftp:network.availabilityZones", type: "integer 1–3", default: "2", description: "Availability zones of the new VPC.", example: "2" },
+    { key: "closed-ftp:network.allowedCidrs", type: "list of CIDRs", default: "required", description: "Who may connect on 21 and 8192–8200; never 0.0.0.0/0 or ::/0.", example: "[10.10.0.0/16]" },
+    { key: "closed-ftp:server.protocols", type: "list of FTP | FTPS", default: "[FTP]", description: "Protocols the server speaks (passive mode only).", example: "[FTP, FTPS]" },
+    { key: "closed-ftp:server.certificateArn", type: "ACM certificate ARN", default: "required with FTPS", description: "Certificate for FTPS, in the hub account and region.", example: "arn:aws:acm:ap-northeast-1:111111111111:certificate/…" },
+    { key: "closed-ftp:server.passiveIp", type: "AUTO | IPv4 address", default: "AUTO", description: "Address announced for passive data connections.", example: "AUTO" },
+    { key: "closed-ftp:server.idpVpcAttached", type: "boolean", default: "true", description: "Run the IdP Lambda inside the VPC (adds a Secrets Manager endpoint).", example: "true" },
+    { key: "closed-ftp:server.logRetentionDays", type: "CloudWatch retention", default: "90", description: "Retention of the Transfer and IdP log groups.", example: "365" },
+    { key: "closed-ftp:server.securityPolicyName", type: "Transfer security policy", default: DEFAULT_SECURITY_POLICY, description: "TLS policy of the server (matters for FTPS).", example: DEFAULT_SECURITY_POLICY },
+    { key: "closed-ftp:accounts.<key>.accountId", type: "string (12 digits, quoted)", default: "required", description: "A spoke account, by a short key (lowercase, not \"hub\").", example: "\"222222222222\"" },
+    { key: "closed-ftp:accounts.<key>.deployRoleArn", type: "IAM role ARN", default: "required", description: "Role the spoke's provider assumes; must be in that account.", example: "arn:aws:iam::222222222222:role/closed-ftp-deploy" },
+    { key: "closed-ftp:buckets[].name", type: "string", default: "required", description: "The bucket's name in this config (3–42 of a-z 0-9 -); the S3 name derives from it.", example: "analytics-drop" },
+    { key: "closed-ftp:buckets[].account", type: "account key", default: "the hub", description: "Key of closed-ftp:accounts the bucket lives in.", example: "analytics" },
+    { key: "closed-ftp:buckets[].encryption", type: "s3 | kms", default: "s3", description: "SSE-S3, or SSE-KMS with a customer-managed key in the bucket's account.", example: "kms" },
+    { key: "closed-ftp:buckets[].bucketName", type: "S3 bucket name", default: "derived from name", description: "An explicit, globally unique S3 bucket name.", example: "acme-analytics-ftp-drop" },
+    { key: "closed-ftp:users[].userName", type: "Transfer user name", default: "required", description: "Login name, matching ^[\\w][\\w@.-]{2,99}$, unique.", example: "partner-a" },
+    { key: "closed-ftp:users[].home", type: "<bucket name>/<prefix>", default: "required", description: "Where the user's / lands; homes may not overlap.", example: "analytics-drop/partner-a" },
+    { key: "closed-ftp:users[].access", type: "read-write | read-only", default: "read-write", description: "What the session policy allows under the home.", example: "read-only" },
+    { key: "closed-ftp:users[].allowedSourceCidrs", type: "list of CIDRs", default: "any allowed client", description: "Source addresses the IdP accepts for this user (inside network.allowedCidrs).", example: "[10.10.1.0/24]" },
+    { key: "closed-ftp:passwords.<user>", type: "secret string (≥ 12 chars)", default: "generated (32 chars)", description: "A chosen password: pulumi config set --secret --path 'closed-ftp:passwords.<user>'.", example: "(secure)" },
+];
+
+function keysOf(schema: z.ZodType, prefix: string): string[] {
+    const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+    if (inner instanceof z.ZodObject) return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([k, v]) => keysOf(v, `${prefix}.${k}`));
+    if (inner instanceof z.ZodArray) {
+        const element = inner.element as z.ZodType;
+        return element instanceof z.ZodObject ? keysOf(element, `${prefix}[]`) : [prefix];
+    }
+    if (inner instanceof z.ZodRecord) {
+        const value = inner.valueType as z.ZodType;
+        const placeholder = prefix.endsWith("passwords") ? "<user>" : "<key>";
+        return value instanceof z.ZodObject ? keysOf(value, `${prefix}.${placeholder}`) : [`${prefix}.${placeholder}`];
+    }
+    return [prefix];
+}
+
+/** Every leaf key the schema accepts, read off the schema itself. */
+export function schemaKeys(): string[] {
+    return ["aws:region", ...Object.entries(CONFIG_SCHEMA).flatMap(([k, v]) => keysOf(v as z.ZodType, `${NAMESPACE}:${k}`))];
+}
+
+/** The README table, as markdown. */
+export function referenceMarkdown(): string {
+    const escape = (s: string) => s.replace(/\|/g, "\\|");
+    return [
+        "| key | type | default | description | example |",
+        "|---|---|---|---|---|",
+        ...CONFIG_REFERENCE.map((r) => `| \`${r.key}\` | ${escape(r.type)} | ${escape(r.default)} | ${escape(r.description)} | \`${escape(r.example)}\` |`),
+    ].join("\n");
+}

@@ -1,0 +1,183 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigValidationError, parseStackConfig, readStackConfig, StackModel } from "../config";
+import { CONFIG_REFERENCE, referenceMarkdown, schemaKeys } from "../config-reference";
+
+// The example of DESIGN.md's "Stack config", as the engine hands it over (values already parsed).
+function example(): Record<string, unknown> {
+    return {
+        "aws:region": "ap-northeast-1",
+        "closed-ftp:hub": { accountId: "111111111111", deployRoleArn: "arn:aws:iam::111111111111:role/closed-ftp-deploy" },
+        "closed-ftp:network": { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"], allowedCidrs: ["10.10.0.0/16"] },
+        "closed-ftp:server": { protocols: ["FTP"], passiveIp: "AUTO", idpVpcAttached: true },
+        "closed-ftp:accounts": { analytics: { accountId: "222222222222", deployRoleArn: "arn:aws:iam::222222222222:role/closed-ftp-deploy" } },
+        "closed-ftp:buckets": [{ name: "inbox" }, { name: "analytics-drop", account: "analytics", encryption: "kms" }],
+        "closed-ftp:users": [
+            { userName: "user1", home: "inbox/user1" },
+            { userName: "partner-a", home: "analytics-drop/partner-a", access: "read-only", allowedSourceCidrs: ["10.10.1.0/24"] },
+        ],
+    };
+}
+
+function issuesOf(raw: Record<string, unknown>) {
+    try {
+        parseStackConfig(raw);
+    } catch (err) {
+        if (err instanceof ConfigValidationError) return err.issues;
+        throw err;
+    }
+    return [];
+}
+
+type Edit = (c: Record<string, any>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function variant(edit: Edit): Record<string, unknown> {
+    const config = JSON.parse(JSON.stringify(example()));
+    edit(config);
+    return config;
+}
+
+const FTPS_CERT = "arn:aws:acm:ap-northeast-1:111111111111:certificate/0c5f8f0e-1111-4222-8333-444455556666";
+
+const BAD: [string, Edit, string, RegExp][] = [
+    ["missing region", (c) => delete c["aws:region"], "aws:region", /is required/],
+    ["bad region", (c) => (c["aws:region"] = "tokyo"), "aws:region", /"tokyo" is not an AWS region/],
+    ["hub account id too short", (c) => (c["closed-ftp:hub"].accountId = "1111"), "closed-ftp:hub.accountId", /"1111" is not a 12-digit/],
+    ["hub account id as a YAML number", (c) => (c["closed-ftp:hub"].accountId = 111111111111), "closed-ftp:hub.accountId", /must be quoted/],
+    ["hub deploy role in another account", (c) => (c["closed-ftp:hub"].deployRoleArn = "arn:aws:iam::999999999999:role/x"), "closed-ftp:hub.deployRoleArn", /role is in account 999999999999, but the account is 111111111111/],
+    ["hub deploy role not a role ARN", (c) => (c["closed-ftp:hub"].deployRoleArn = "arn:aws:iam::111111111111:user/x"), "closed-ftp:hub.deployRoleArn", /is not an IAM role ARN/],
+    ["typo in a hub key", (c) => (c["closed-ftp:hub"].acountId = "1"), "closed-ftp:hub.acountId", /unknown key "acountId"/],
+    ["unknown top-level key", (c) => (c["closed-ftp:usres"] = []), "closed-ftp:usres", /unknown key; closed-ftp keys are/],
+    ["spoke role partition does not match the region", (c) => (c["closed-ftp:accounts"].analytics.deployRoleArn = "arn:aws-cn:iam::222222222222:role/x"), "closed-ftp:accounts.analytics.deployRoleArn", /partition "aws-cn" does not match region/],
+    ["spoke without deploy role", (c) => delete c["closed-ftp:accounts"].analytics.deployRoleArn, "closed-ftp:accounts.analytics.deployRoleArn", /expected string, got nothing/],
+    ["spoke reusing the hub account", (c) => { c["closed-ftp:accounts"].analytics.accountId = "111111111111"; c["closed-ftp:accounts"].analytics.deployRoleArn = "arn:aws:iam::111111111111:role/x"; }, "closed-ftp:accounts.analytics.accountId", /already the hub account/],
+    ["spoke key named hub", (c) => (c["closed-ftp:accounts"].hub = c["closed-ftp:accounts"].analytics), "closed-ftp:accounts.hub", /not "hub"/],
+    ["both an existing VPC and a CIDR", (c) => (c["closed-ftp:network"].cidrBlock = "10.80.0.0/16"), "closed-ftp:network", /not both/],
+    ["neither an existing VPC nor a CIDR", (c) => (c["closed-ftp:network"] = { allowedCidrs: ["10.10.0.0/16"] }), "closed-ftp:network", /give an existing VPC .* or a CIDR/],
+    ["VPC id without subnets", (c) => delete c["closed-ftp:network"].subnetIds, "closed-ftp:network.subnetIds", /is required with vpcId/],
+    ["malformed VPC id", (c) => (c["closed-ftp:network"].vpcId = "vpc-xyz"), "closed-ftp:network.vpcId", /is not a VPC id/],
+    ["malformed subnet id", (c) => (c["closed-ftp:network"].subnetIds = ["subnet-1"]), "closed-ftp:network.subnetIds[0]", /is not a subnet id/],
+    ["duplicate subnet", (c) => (c["closed-ftp:network"].subnetIds = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0aaaaaaaaaaaaaaaa"]), "closed-ftp:network.subnetIds", /lists a subnet twice/],
+    ["new VPC CIDR too large", (c) => (c["closed-ftp:network"] = { cidrBlock: "10.0.0.0/8", allowedCidrs: ["10.10.0.0/16"] }), "closed-ftp:network.cidrBlock", /from \/16 to \/24/],
+    ["allowed CIDR open to the world", (c) => (c["closed-ftp:network"].allowedCidrs = ["0.0.0.0/0"]), "closed-ftp:network.allowedCidrs[0]", /admits the whole internet/],
+    ["allowed CIDR ::/0", (c) => (c["closed-ftp:network"].allowedCidrs = ["::/0"]), "closed-ftp:network.allowedCidrs[0]", /admits the whole internet/],
+    ["allowed CIDR not a network address", (c) => (c["closed-ftp:network"].allowedCidrs = ["10.10.0.1/16"]), "closed-ftp:network.allowedCidrs[0]", /did you mean 10\.10\.0\.0\/16/],
+    ["allowed CIDR not a CIDR", (c) => (c["closed-ftp:network"].allowedCidrs = ["10.10.0.0"]), "closed-ftp:network.allowedCidrs[0]", /is not a CIDR block/],
+    ["no allowed CIDRs", (c) => (c["closed-ftp:network"].allowedCidrs = []), "closed-ftp:network.allowedCidrs", /nobody could connect/],
+    ["SFTP protocol", (c) => (c["closed-ftp:server"].protocols = ["SFTP"]), "closed-ftp:server.protocols[0]", /is not FTP or FTPS/],
+    ["FTPS without certificate", (c) => (c["closed-ftp:server"].protocols = ["FTP", "FTPS"]), "closed-ftp:server.certificateArn", /is required when protocols include FTPS/],
+    ["certificate without FTPS", (c) => (c["closed-ftp:server"].certificateArn = FTPS_CERT), "closed-ftp:server.certificateArn", /it would be ignored/],
+    ["certificate in another region", (c) => { c["closed-ftp:server"].protocols = ["FTPS"]; c["closed-ftp:server"].certificateArn = FTPS_CERT.replace("ap-northeast-1", "us-east-1"); }, "closed-ftp:server.certificateArn", /must be in the hub account 111111111111 and region ap-northeast-1/],
+    ["passive IP not an address", (c) => (c["closed-ftp:server"].passiveIp = "example.com"), "closed-ftp:server.passiveIp", /is not AUTO or an IPv4 address/],
+    ["log retention CloudWatch does not offer", (c) => (c["closed-ftp:server"].logRetentionDays = 45), "closed-ftp:server.logRetentionDays", /one of CloudWatch's retention periods/],
+    ["idpVpcAttached not a boolean", (c) => (c["closed-ftp:server"].idpVpcAttached = "yes"), "closed-ftp:server.idpVpcAttached", /expected boolean, got string "yes"/],
+    ["bucket in an undefined account", (c) => (c["closed-ftp:buckets"][1].account = "finance"), "closed-ftp:buckets[1].account", /account "finance" is not defined in closed-ftp:accounts \(defined: analytics/],
+    ["bucket encryption unknown", (c) => (c["closed-ftp:buckets"][1].encryption = "aes"), "closed-ftp:buckets[1].encryption", /"aes" is not s3 or kms/],
+    ["bucket name with capitals", (c) => (c["closed-ftp:buckets"][0].name = "Inbox"), "closed-ftp:buckets[0].name", /must be 3-42 lowercase/],
+    ["bucket defined twice", (c) => c["closed-ftp:buckets"].push({ name: "inbox" }), "closed-ftp:buckets[2].name", /defined twice/],
+    ["physical bucket name shaped like an IP", (c) => (c["closed-ftp:buckets"][0].bucketName = "192.168.1.1"), "closed-ftp:buckets[0].bucketName", /may not look like an IP address/],
+    ["no buckets", (c) => (c["closed-ftp:buckets"] = []), "closed-ftp:buckets", /define at least one bucket/],
+    ["user name outside Transfer's pattern", (c) => (c["closed-ftp:users"][0].userName = "a b"), "closed-ftp:users[0].userName", /does not match Transfer's user name pattern/],
+    ["user defined twice", (c) => c["closed-ftp:users"].push({ userName: "user1", home: "inbox/other" }), "closed-ftp:users[2].userName", /user "user1" is defined twice/],
+    ["home in an undefined bucket", (c) => (c["closed-ftp:users"][1].home = "analytics/partner-a"), "closed-ftp:users[1].home", /bucket "analytics" is not defined in closed-ftp:buckets/],
+    ["home without a prefix", (c) => (c["closed-ftp:users"][0].home = "inbox"), "closed-ftp:users[0].home", /needs a prefix after the bucket/],
+    ["home with ..", (c) => (c["closed-ftp:users"][0].home = "inbox/../x"), "closed-ftp:users[0].home", /\. or \.\. segment/],
+    ["home with a wildcard", (c) => (c["closed-ftp:users"][0].home = "inbox/user*"), "closed-ftp:users[0].home", /would widen the user's grant/],
+    ["homes nested", (c) => c["closed-ftp:users"].push({ userName: "user2", home: "inbox/user1/sub" }), "closed-ftp:users[2].home", /overlaps user "user1"'s home "inbox\/user1"/],
+    ["access unknown", (c) => (c["closed-ftp:users"][0].access = "write"), "closed-ftp:users[0].access", /"write" is not read-write or read-only/],
+    ["source CIDR outside the allowed networks", (c) => (c["closed-ftp:users"][1].allowedSourceCidrs = ["192.168.0.0/24"]), "closed-ftp:users[1].allowedSourceCidrs[0]", /is outside closed-ftp:network\.allowedCidrs/],
+    ["password for an unknown user", (c) => (c["closed-ftp:passwords"] = { ghost: "long-enough-password" }), "closed-ftp:passwords.ghost", /is not a user defined/],
+    ["password too short", (c) => (c["closed-ftp:passwords"] = { user1: "short" }), "closed-ftp:passwords.user1", /at least 12 characters \(value not shown\)/],
+];
+
+describe("stack config", () => {
+    it("parses DESIGN.md's example into the typed model, with defaults filled in", () => {
+        const expected: StackModel = {
+            region: "ap-northeast-1",
+            hub: { key: "hub", accountId: "111111111111", deployRoleArn: "arn:aws:iam::111111111111:role/closed-ftp-deploy" },
+            spokes: [{ key: "analytics", accountId: "222222222222", deployRoleArn: "arn:aws:iam::222222222222:role/closed-ftp-deploy" }],
+            network: { kind: "existing", vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"], allowedCidrs: ["10.10.0.0/16"] },
+            server: { protocols: ["FTP"], passiveIp: "AUTO", idpVpcAttached: true, logRetentionDays: 90, securityPolicyName: "TransferSecurityPolicy-2024-01" },
+            buckets: [{ name: "inbox", account: "hub", encryption: "s3" }, { name: "analytics-drop", account: "analytics", encryption: "kms" }],
+            users: [
+                { userName: "user1", bucket: "inbox", prefix: "user1", access: "read-write" },
+                { userName: "partner-a", bucket: "analytics-drop", prefix: "partner-a", access: "read-only", allowedSourceCidrs: ["10.10.1.0/24"] },
+            ],
+            passwords: {},
+        };
+        assert.deepStrictEqual(parseStackConfig(example()), expected);
+    });
+
+    it("accepts a new isolated VPC from a CIDR, and FTPS with a certificate", () => {
+        const model = parseStackConfig(variant((c) => {
+            c["closed-ftp:network"] = { cidrBlock: "10.80.0.0/16", allowedCidrs: ["10.10.0.0/16", "2001:db8::/32"] };
+            c["closed-ftp:server"] = { protocols: ["FTP", "FTPS"], certificateArn: FTPS_CERT };
+        }));
+        assert.deepStrictEqual(model.network, { kind: "new", cidrBlock: "10.80.0.0/16", availabilityZones: 2, allowedCidrs: ["10.10.0.0/16", "2001:db8::/32"] });
+        assert.strictEqual(model.server.certificateArn, FTPS_CERT);
+    });
+
+    for (const [title, edit, path, message] of BAD) {
+        it(`refuses ${title}: ${path}`, () => {
+            const issues = issuesOf(variant(edit));
+            const match = issues.find((i) => i.path === path);
+            assert.ok(match, `no issue at ${path}; got ${JSON.stringify(issues)}`);
+            assert.match(match.message, message);
+        });
+    }
+
+    it(`covers at least 30 bad configs (has ${BAD.length})`, () => assert.ok(BAD.length >= 30));
+
+    it("reports every problem at once, before anything is deployed", () => {
+        const issues = issuesOf(variant((c) => {
+            c["closed-ftp:hub"].accountId = "12";
+            c["closed-ftp:network"].allowedCidrs = ["0.0.0.0/0"];
+            c["closed-ftp:server"].protocols = ["FTPS"];
+            c["closed-ftp:buckets"][1].account = "finance";
+            c["closed-ftp:users"][0].userName = "x";
+            c["closed-ftp:users"][1].home = "nowhere/partner-a";
+        }));
+        assert.deepStrictEqual(issues.map((i) => i.path).sort(), [
+            "closed-ftp:buckets[1].account", "closed-ftp:hub.accountId", "closed-ftp:network.allowedCidrs[0]",
+            "closed-ftp:server.certificateArn", "closed-ftp:users[0].userName", "closed-ftp:users[1].home",
+        ]);
+        const error = new ConfigValidationError(issues);
+        assert.match(error.message, /has 6 problems/);
+    });
+
+    it("never shows a password in an error", () => {
+        const issues = issuesOf(variant((c) => (c["closed-ftp:passwords"] = { user1: "hunter2", ghost: "SuperSecretValue99" })));
+        const text = JSON.stringify(issues);
+        assert.ok(!text.includes("hunter2") && !text.includes("SuperSecretValue99"), text);
+    });
+
+    it("reads the running program's config, JSON values and flat password keys included", () => {
+        const raw = example();
+        const config: Record<string, string> = {};
+        for (const [k, v] of Object.entries(raw)) config[k] = typeof v === "string" ? v : JSON.stringify(v);
+        config["closed-ftp:passwords"] = JSON.stringify({ user1: "a-long-password-1" });
+        config["closed-ftp:passwords.partner-a"] = "a-long-password-2";
+        config["other:key"] = "ignored";
+        pulumi.runtime.setAllConfig(config, ["closed-ftp:passwords", "closed-ftp:passwords.partner-a"]);
+        try {
+            const model = readStackConfig();
+            assert.deepStrictEqual(model.passwords, { user1: "a-long-password-1", "partner-a": "a-long-password-2" });
+            assert.strictEqual(model.users.length, 2);
+        } finally {
+            pulumi.runtime.setAllConfig({}, []);
+        }
+    });
+
+    it("documents every key the schema accepts, and only those", () => {
+        assert.deepStrictEqual(CONFIG_REFERENCE.map((r) => r.key).sort(), schemaKeys().sort());
+    });
+
+    it("keeps README.md's configuration reference in step with the schema", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        const block = /<!-- config-reference:start -->\n([\s\S]*?)\n<!-- config-reference:end -->/.exec(readme);
+        assert.ok(block, "README.md lacks the config-reference markers");
+        assert.strictEqual(block[1], referenceMarkdown(), "README's table is stale: replace it with referenceMarkdown() from stacks/config-reference.ts");
+    });
+});
