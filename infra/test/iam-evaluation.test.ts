@@ -1,0 +1,198 @@
+// Proof by evaluation: the rendered documents, fed to an IAM simulator, allow exactly what they should.
+import * as assert from "assert";
+import * as p from "../policies";
+import { expectOutcome, Request } from "./iam-simulate-helpers";
+
+const HUB = "111111111111";
+const SPOKE = "222222222222";
+const REGION = "ap-northeast-1";
+const ROLE_ID = "AROAACCESSROLE1234567";
+const RECREATED_ROLE_ID = "AROARECREATEDROLE7654";
+const OTHER_ROLE_ID = "AROAOTHERHUBROLE00001";
+const SESSION = "partner-a.1700000000";
+const ACCESS_ROLE = `arn:aws:sts::${HUB}:assumed-role/ftp-access-role/${SESSION}`;
+const OTHER_ROLE = `arn:aws:sts::${HUB}:assumed-role/etl-role/job-1`;
+const SPOKE_BUCKET = "arn:aws:s3:::analytics-drop-abc1234";
+const HUB_BUCKET = "arn:aws:s3:::inbox-def5678";
+const KEY = `arn:aws:kms:${REGION}:${SPOKE}:key/0c5f8f0e-1111-4222-8333-444455556666`;
+const SERVER_ID = "s-0123456789abcdef0";
+
+const tls = (userId = `${ROLE_ID}:${SESSION}`) => ({ "aws:SecureTransport": "true", "aws:userId": userId });
+const spokeGrant = p.accessRoleBucketGrant({ bucketArn: SPOKE_BUCKET, kmsKeyArn: KEY });
+const spokeBucketPolicy = p.bucketPolicy({ bucketArn: SPOKE_BUCKET, bucketAccountId: SPOKE, hubAccountId: HUB, accessRoleUniqueId: ROLE_ID });
+const hubGrant = p.accessRoleBucketGrant({ bucketArn: HUB_BUCKET });
+const hubBucketPolicy = p.bucketPolicy({ bucketArn: HUB_BUCKET, bucketAccountId: HUB, hubAccountId: HUB, accessRoleUniqueId: ROLE_ID });
+
+/** A Transfer session of the access role for one user, against the spoke bucket. */
+function session(prefix: string, access: p.Access, over: Partial<Request> & Pick<Request, "action" | "resource">): Request {
+    return {
+        principal: ACCESS_ROLE,
+        resourceAccount: SPOKE,
+        context: tls(),
+        identityPolicies: [spokeGrant],
+        sessionPolicy: p.sessionPolicy({ bucketName: "analytics-drop-abc1234", prefix, access }),
+        resourcePolicy: spokeBucketPolicy,
+        ...over,
+    };
+}
+
+const object = (key: string) => `${SPOKE_BUCKET}/${key}`;
+
+describe("IAM, proven by evaluation", () => {
+    describe("a read-write user's session in a spoke bucket", () => {
+        for (const action of ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]) {
+            it(`may ${action} under its own prefix over TLS`, () => expectOutcome("Allowed", session("partner-b", "read-write", { action, resource: object("partner-b/2026/report.csv") })));
+        }
+        it("may list its own prefix", () => expectOutcome("Allowed", session("partner-b", "read-write", {
+            action: "s3:ListBucket", resource: SPOKE_BUCKET, context: { ...tls(), "s3:prefix": "partner-b/" },
+        })));
+        it("may not list another prefix", () => expectOutcome("Denied", session("partner-b", "read-write", {
+            action: "s3:ListBucket", resource: SPOKE_BUCKET, context: { ...tls(), "s3:prefix": "partner-a/" },
+        })));
+        it("may not list the bucket root", () => expectOutcome("Denied", session("partner-b", "read-write", {
+            action: "s3:ListBucket", resource: SPOKE_BUCKET, context: { ...tls(), "s3:prefix": "" },
+        })));
+        for (const key of ["partner-a/secret.csv", "partner-b-evil/x.csv", "partner-bx/x.csv", "top-level.csv"]) {
+            it(`may not read or write ${key}, outside its prefix`, async () => {
+                await expectOutcome("Denied", session("partner-b", "read-write", { action: "s3:GetObject", resource: object(key) }));
+                await expectOutcome("Denied", session("partner-b", "read-write", { action: "s3:PutObject", resource: object(key) }));
+            });
+        }
+    });
+
+    describe("a read-only user's session", () => {
+        it("may list and get under its prefix", async () => {
+            await expectOutcome("Allowed", session("partner-a", "read-only", { action: "s3:GetObject", resource: object("partner-a/in.csv") }));
+            await expectOutcome("Allowed", session("partner-a", "read-only", { action: "s3:ListBucket", resource: SPOKE_BUCKET, context: { ...tls(), "s3:prefix": "partner-a/" } }));
+        });
+        for (const action of ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectAcl"]) {
+            it(`may not ${action}`, () => expectOutcome("Denied", session("partner-a", "read-only", { action, resource: object("partner-a/in.csv") })));
+        }
+    });
+
+    describe("TLS", () => {
+        it("refuses a request without TLS to a spoke bucket, explicitly", () => expectOutcome("ExplicitlyDenied", session("partner-b", "read-write", {
+            action: "s3:GetObject", resource: object("partner-b/x.csv"), context: { ...tls(), "aws:SecureTransport": "false" },
+        })));
+        it("refuses a request without TLS to a hub bucket, explicitly", () => expectOutcome("ExplicitlyDenied", {
+            principal: ACCESS_ROLE, resourceAccount: HUB, action: "s3:PutObject", resource: `${HUB_BUCKET}/user1/x.csv`,
+            context: { "aws:SecureTransport": "false", "aws:userId": `${ROLE_ID}:${SESSION}` },
+            identityPolicies: [hubGrant], sessionPolicy: p.sessionPolicy({ bucketName: "inbox-def5678", prefix: "user1", access: "read-write" }), resourcePolicy: hubBucketPolicy,
+        }));
+        it("lets the same request through a hub bucket with TLS", () => expectOutcome("Allowed", {
+            principal: ACCESS_ROLE, resourceAccount: HUB, action: "s3:PutObject", resource: `${HUB_BUCKET}/user1/x.csv`, context: tls(),
+            identityPolicies: [hubGrant], sessionPolicy: p.sessionPolicy({ bucketName: "inbox-def5678", prefix: "user1", access: "read-write" }), resourcePolicy: hubBucketPolicy,
+        }));
+    });
+
+    describe("the spoke bucket policy", () => {
+        it("refuses another role of the hub account, even one whose own policy allows the bucket", () => expectOutcome("Denied", {
+            principal: OTHER_ROLE, resourceAccount: SPOKE, action: "s3:GetObject", resource: object("partner-b/x.csv"),
+            context: tls(`${OTHER_ROLE_ID}:job-1`), identityPolicies: [spokeGrant], resourcePolicy: spokeBucketPolicy,
+        }));
+        it("refuses the access role once recreated with a new RoleId", () => expectOutcome("Denied", session("partner-b", "read-write", {
+            action: "s3:GetObject", resource: object("partner-b/x.csv"), context: tls(`${RECREATED_ROLE_ID}:${SESSION}`),
+        })));
+        it("admits the recreated role once the policy is rendered from its new unique id", () => expectOutcome("Allowed", session("partner-b", "read-write", {
+            action: "s3:GetObject", resource: object("partner-b/x.csv"), context: tls(`${RECREATED_ROLE_ID}:${SESSION}`),
+            resourcePolicy: p.bucketPolicy({ bucketArn: SPOKE_BUCKET, bucketAccountId: SPOKE, hubAccountId: HUB, accessRoleUniqueId: RECREATED_ROLE_ID }),
+        })));
+        it("needs the hub role's own grant too: the bucket policy alone is not enough across accounts", () => expectOutcome("Denied", session("partner-b", "read-write", {
+            action: "s3:GetObject", resource: object("partner-b/x.csv"), identityPolicies: [],
+        })));
+    });
+
+    describe("the spoke's KMS key", () => {
+        const keyPolicy = p.kmsKeyPolicy({ keyAccountId: SPOKE, hubAccountId: HUB, accessRoleUniqueId: ROLE_ID, region: REGION });
+        const viaS3 = { "kms:ViaService": `s3.${REGION}.amazonaws.com` };
+        for (const action of ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]) {
+            it(`serves ${action} to the access role through S3`, () => expectOutcome("Allowed", {
+                principal: ACCESS_ROLE, resourceAccount: SPOKE, action, resource: KEY, context: { ...tls(), ...viaS3 }, identityPolicies: [spokeGrant], resourcePolicy: keyPolicy,
+            }));
+        }
+        it("refuses another hub role", () => expectOutcome("Denied", {
+            principal: OTHER_ROLE, resourceAccount: SPOKE, action: "kms:Decrypt", resource: KEY, context: { ...tls(`${OTHER_ROLE_ID}:job-1`), ...viaS3 },
+            identityPolicies: [spokeGrant], resourcePolicy: keyPolicy,
+        }));
+        it("refuses the access role calling KMS directly, not through S3", () => expectOutcome("Denied", {
+            principal: ACCESS_ROLE, resourceAccount: SPOKE, action: "kms:Decrypt", resource: KEY, context: { ...tls(), "kms:ViaService": `secretsmanager.${REGION}.amazonaws.com` },
+            identityPolicies: [spokeGrant], resourcePolicy: keyPolicy,
+        }));
+        it("refuses key administration to the hub", () => expectOutcome("Denied", {
+            principal: ACCESS_ROLE, resourceAccount: SPOKE, action: "kms:ScheduleKeyDeletion", resource: KEY, context: tls(),
+            identityPolicies: [{ Version: "2012-10-17", Statement: [{ Sid: "Greedy", Effect: "Allow", Action: "kms:ScheduleKeyDeletion", Resource: KEY }] }], resourcePolicy: keyPolicy,
+        }));
+    });
+
+    describe("the IdP role", () => {
+        const idp = p.idpSecretReadPolicy({ region: REGION, accountId: HUB, serverId: SERVER_ID });
+        const read = (secret: string) => ({
+            principal: `arn:aws:sts::${HUB}:assumed-role/ftp-idp-role/ftp-idp`, resourceAccount: HUB, action: "secretsmanager:GetSecretValue",
+            resource: `arn:aws:secretsmanager:${REGION}:${HUB}:secret:${secret}`, context: { "aws:SecureTransport": "true" }, identityPolicies: [idp],
+        });
+        it("reads its own server's user secrets", () => expectOutcome("Allowed", read(`aws/transfer/${SERVER_ID}/user1-AbCdEf`)));
+        for (const secret of ["aws/transfer/s-0fedcba9876543210/user1-AbCdEf", "aws/transfer/other-AbCdEf", "prod/database-AbCdEf"]) {
+            it(`may not read ${secret}`, () => expectOutcome("Denied", read(secret)));
+        }
+    });
+
+    describe("the access role's trust", () => {
+        const trust = p.accessRoleTrustPolicy({ hubAccountId: HUB, region: REGION });
+        const assume = (principal: string, sourceAccount: string) => ({
+            principal, resourceAccount: HUB, action: "sts:AssumeRole", resource: `arn:aws:iam::${HUB}:role/ftp-access-role`,
+            context: { "aws:SourceAccount": sourceAccount, "aws:SecureTransport": "true" }, resourcePolicy: trust,
+        });
+        it("admits Transfer acting for the hub account", () => expectOutcome("Allowed", assume("transfer.amazonaws.com", HUB)));
+        it("refuses Transfer acting for another account (confused deputy)", () => expectOutcome("Denied", assume("transfer.amazonaws.com", SPOKE)));
+        it("refuses another service", () => expectOutcome("Denied", assume("lambda.amazonaws.com", HUB)));
+    });
+});
+
+describe("IAM documents", () => {
+    const all: [string, p.PolicyDocument][] = [
+        ["access trust", p.accessRoleTrustPolicy({ hubAccountId: HUB, region: REGION })],
+        ["grant", spokeGrant],
+        ["lambda trust", p.lambdaTrustPolicy({ accountId: HUB })],
+        ["idp secrets", p.idpSecretReadPolicy({ region: REGION, accountId: HUB, serverId: SERVER_ID })],
+        ["idp logs", p.idpLogsPolicy({ region: REGION, accountId: HUB, logGroupName: "ftp-idp-logs-1234567" })],
+        ["spoke bucket", spokeBucketPolicy],
+        ["hub bucket", hubBucketPolicy],
+        ["session", JSON.parse(p.sessionPolicy({ bucketName: "b-123", prefix: "u", access: "read-write" }))],
+    ];
+
+    it("never grant s3:* or a wildcard action, and never put S3 or Secrets Manager grants on Resource *", () => {
+        for (const [name, doc] of all) {
+            for (const s of doc.Statement.filter((st) => st.Effect === "Allow")) {
+                const actions = [s.Action].flat();
+                assert.ok(!actions.some((a) => a.includes("*")), `${name}/${s.Sid} grants ${actions}`);
+                if (actions.some((a) => a.startsWith("s3:") || a.startsWith("secretsmanager:"))) assert.notDeepStrictEqual(s.Resource, "*", `${name}/${s.Sid}`);
+            }
+            const sids = doc.Statement.map((s) => s.Sid);
+            assert.strictEqual(new Set(sids).size, sids.length, `${name} repeats a Sid`);
+        }
+    });
+
+    it("grant exactly DESIGN.md's S3 actions to the access role", () => {
+        assert.deepStrictEqual([...p.TRANSFER_BUCKET_ACTIONS].sort(), ["s3:GetBucketLocation", "s3:ListBucket"]);
+        assert.deepStrictEqual([...p.TRANSFER_OBJECT_ACTIONS].sort(), [
+            "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersion",
+            "s3:GetObjectVersionTagging", "s3:PutObject", "s3:PutObjectAcl",
+        ]);
+    });
+
+    it("refuse a session policy over Transfer's 2048 characters, naming the input", () => {
+        assert.throws(() => p.sessionPolicy({ bucketName: "b-123", prefix: "p".repeat(700), access: "read-write" }), /session policy for bucket "b-123" .* is \d+ characters; Transfer accepts at most 2048/);
+    });
+
+    it("refuse prefixes that would widen a grant", () => {
+        for (const prefix of ["", "/abs", "trail/", "a//b", "a/../b", "wild*", "q?", "$var"]) {
+            assert.throws(() => p.sessionPolicy({ bucketName: "b-123", prefix, access: "read-only" }), new RegExp(`prefix "${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`));
+        }
+    });
+
+    it("refuse malformed ids instead of rendering a policy that matches nothing or everything", () => {
+        assert.throws(() => p.bucketPolicy({ bucketArn: SPOKE_BUCKET, bucketAccountId: SPOKE, hubAccountId: HUB, accessRoleUniqueId: "*" }), /accessRoleUniqueId "\*" is not an IAM role unique id/);
+        assert.throws(() => p.idpSecretReadPolicy({ region: REGION, accountId: HUB, serverId: "*" }), /serverId "\*" is not a Transfer server id/);
+        assert.throws(() => p.accessRoleBucketGrant({ bucketArn: "arn:aws:s3:::b/*" }), /bucketArn .* is not an S3 bucket ARN/);
+    });
+});
