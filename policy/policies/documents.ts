@@ -1,0 +1,47 @@
+// Reading IAM policy documents as the engine hands them over: JSON strings or objects.
+
+export interface Statement {
+    Sid?: string;
+    Effect?: string;
+    Principal?: unknown;
+    Action?: string | string[];
+    NotAction?: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, unknown>>;
+}
+
+export type ParsedDocument = { ok: true; statements: Statement[] } | { ok: false; problem: string };
+
+export function parseDocument(value: unknown): ParsedDocument {
+    let doc = value;
+    if (typeof value === "string") {
+        try {
+            doc = JSON.parse(value);
+        } catch {
+            return { ok: false, problem: "is not valid JSON" };
+        }
+    }
+    if (typeof doc !== "object" || doc === null) return { ok: false, problem: "is not a policy document" };
+    const statement = (doc as { Statement?: unknown }).Statement;
+    if (statement === undefined) return { ok: false, problem: "has no Statement" };
+    const statements = (Array.isArray(statement) ? statement : [statement]) as Statement[];
+    return { ok: true, statements };
+}
+
+export const list = (value: unknown): string[] => (value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String));
+
+export function label(statement: Statement, index: number): string {
+    return statement.Sid ? `statement "${statement.Sid}"` : `statement ${index}`;
+}
+
+/** AWS principals of a statement, as written: `"*"`, `{ AWS: ... }`, `{ Service: ... }`. */
+export function awsPrincipals(principal: unknown): string[] {
+    if (principal === "*") return ["*"];
+    if (typeof principal === "object" && principal !== null) return list((principal as { AWS?: unknown }).AWS);
+    return [];
+}
+
+/** A condition key's presence anywhere in the statement's Condition block, case-insensitively. */
+export function hasConditionKey(statement: Statement, key: string): boolean {
+    return Object.values(statement.Condition ?? {}).some((block) => Object.keys(block ?? {}).some((k) => k.toLowerCase() === key.toLowerCase()));
+}

@@ -1,0 +1,19 @@
+// The guardrails of a closed, least-privilege hub, one policy per export.
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { bucketGuardrails, crossAccountGrantIsConditioned } from "./buckets";
+import { noWildcardGrants } from "./iam";
+import { ftpSecurityGroupPorts, noWorldIngress, stsEndpointForTransferVpc } from "./network";
+import { ftpUsesCustomIdentityProvider, transferServerIsVpcEndpoint } from "./transfer";
+
+export { bucketGuardrails, crossAccountGrantIsConditioned, ftpSecurityGroupPorts, ftpUsesCustomIdentityProvider, noWildcardGrants, noWorldIngress, stsEndpointForTransferVpc, transferServerIsVpcEndpoint };
+
+export const GUARDRAILS: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    transferServerIsVpcEndpoint,
+    ftpUsesCustomIdentityProvider,
+    noWorldIngress,
+    ftpSecurityGroupPorts,
+    stsEndpointForTransferVpc,
+    bucketGuardrails,
+    crossAccountGrantIsConditioned,
+    noWildcardGrants,
+];

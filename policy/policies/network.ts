@@ -1,0 +1,87 @@
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { TRANSFER_SERVER } from "./transfer";
+
+const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
+const WORLD = ["0.0.0.0/0", "::/0"];
+
+interface Ingress { protocol: string; fromPort: number; toPort: number; sources: string[] }
+
+/** Every ingress a resource opens: inline SG rules, standalone ingress rules, legacy SG rules. */
+function ingressOf(type: string, props: Record<string, unknown>): Ingress[] {
+    const arr = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+    if (type === SECURITY_GROUP) {
+        return (Array.isArray(props.ingress) ? props.ingress : []).map((r: Record<string, unknown>) => ({
+            protocol: String(r.protocol), fromPort: Number(r.fromPort), toPort: Number(r.toPort), sources: [...arr(r.cidrBlocks), ...arr(r.ipv6CidrBlocks)],
+        }));
+    }
+    if (type === INGRESS_RULE) {
+        return [{ protocol: String(props.ipProtocol), fromPort: Number(props.fromPort), toPort: Number(props.toPort), sources: [props.cidrIpv4, props.cidrIpv6].filter((c): c is string => typeof c === "string") }];
+    }
+    if (type === SG_RULE && props.type === "ingress") {
+        return [{ protocol: String(props.protocol), fromPort: Number(props.fromPort), toPort: Number(props.toPort), sources: [...arr(props.cidrBlocks), ...arr(props.ipv6CidrBlocks)] }];
+    }
+    return [];
+}
+
+export const noWorldIngress: ResourceValidationPolicy = {
+    name: "no-world-ingress",
+    description: "No security group admits traffic from 0.0.0.0/0 or ::/0.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        for (const rule of ingressOf(args.type, args.props)) {
+            const open = rule.sources.filter((s) => WORLD.includes(s));
+            if (open.length > 0) reportViolation(`ingress ${rule.protocol} ${rule.fromPort}-${rule.toPort} from ${open.join(", ")}: a closed network names its clients`);
+        }
+    },
+};
+
+const ftpPortsOnly = (rule: Ingress) =>
+    (rule.protocol === "tcp" || rule.protocol === "6") && ((rule.fromPort === 21 && rule.toPort === 21) || (rule.fromPort >= 8192 && rule.toPort <= 8200 && rule.fromPort <= rule.toPort));
+
+/** A resource whose id or property dependency identifies `target`, whether its value is known or not. */
+function refersTo(resource: PolicyResource, property: string, value: unknown, target: PolicyResource): boolean {
+    const targetId = target.props.id ?? target.props.arn;
+    if (value !== undefined && targetId !== undefined && (value === targetId || (Array.isArray(value) && value.includes(targetId)))) return true;
+    return (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
+}
+
+export const ftpSecurityGroupPorts: StackValidationPolicy = {
+    name: "ftp-security-group-ports",
+    description: "Security groups of Transfer servers open only TCP 21 and the passive range 8192-8200.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const servers = args.resources.filter((r) => r.type === TRANSFER_SERVER);
+        const groups = args.resources.filter((r) => r.type === SECURITY_GROUP && servers.some((s) => refersTo(s, "endpointDetails", s.props.endpointDetails?.securityGroupIds, r)));
+        for (const group of groups) {
+            for (const rule of ingressOf(group.type, group.props).filter((r) => !ftpPortsOnly(r))) {
+                reportViolation(`FTP security group ${group.name} opens ${rule.protocol} ${rule.fromPort}-${rule.toPort}; only TCP 21 and 8192-8200 belong there`, group.urn);
+            }
+            const rules = args.resources.filter((r) => (r.type === INGRESS_RULE || r.type === SG_RULE) && refersTo(r, "securityGroupId", r.props.securityGroupId, group));
+            for (const ruleResource of rules) {
+                for (const rule of ingressOf(ruleResource.type, ruleResource.props).filter((r) => !ftpPortsOnly(r))) {
+                    reportViolation(`${ruleResource.name} opens ${rule.protocol} ${rule.fromPort}-${rule.toPort} on FTP security group ${group.name}; only TCP 21 and 8192-8200 belong there`, ruleResource.urn);
+                }
+            }
+        }
+    },
+};
+
+export const stsEndpointForTransferVpc: StackValidationPolicy = {
+    name: "sts-endpoint-for-transfer-vpc",
+    description: "Every VPC hosting a Transfer server has an STS interface endpoint with private DNS: without it every transfer fails.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const endpoints = args.resources.filter((r) => r.type === VPC_ENDPOINT && /\.sts$/.test(String(r.props.serviceName ?? ""))
+            && r.props.vpcEndpointType === "Interface" && r.props.privateDnsEnabled === true);
+        for (const server of args.resources.filter((r) => r.type === TRANSFER_SERVER && r.props.endpointType === "VPC")) {
+            const vpcId = server.props.endpointDetails?.vpcId;
+            const vpcSources = (server.propertyDependencies.endpointDetails ?? []).map((d) => d.urn);
+            const covered = endpoints.some((e) => (vpcId !== undefined && e.props.vpcId === vpcId)
+                || (e.propertyDependencies.vpcId ?? []).some((d) => vpcSources.includes(d.urn)));
+            if (!covered) reportViolation(`Transfer server ${server.name} is in VPC ${vpcId ?? "(unknown)"} with no STS interface endpoint with private DNS on`, server.urn);
+        }
+    },
+};

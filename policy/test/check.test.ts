@@ -1,0 +1,85 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { checkPlan } from "../check";
+import { PlanDocument, PlanResource } from "../../scripts/plan-format";
+import { readStackFile, renderPlan, runPlan } from "../../scripts/plan-lib";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+function find(plan: PlanDocument, type: string, name?: string): PlanResource {
+    const found = plan.resources.find((r) => r.type === type && (name === undefined || r.name === name));
+    assert.ok(found, `no ${type} ${name ?? ""}`);
+    return found;
+}
+
+function mutated(plan: PlanDocument, change: (p: PlanDocument) => void): PlanDocument {
+    const copy = JSON.parse(JSON.stringify(plan)) as PlanDocument;
+    change(copy);
+    return copy;
+}
+
+const withPolicy = (r: PlanResource, edit: (doc: { Statement: Record<string, unknown>[] }) => void) => {
+    const doc = JSON.parse(String(r.inputs.policy));
+    edit(doc);
+    r.inputs.policy = JSON.stringify(doc);
+};
+
+describe("npm run policy over the offline plan", () => {
+    let dev: PlanDocument;
+    before(async () => {
+        const run = await runPlan("dev", readStackFile("dev", ROOT));
+        dev = JSON.parse(JSON.stringify(renderPlan(run.document, false)));
+    });
+
+    it("passes the dev stack's plan", async () => {
+        assert.deepStrictEqual(await checkPlan(dev), []);
+    });
+
+    const breaks: [string, (p: PlanDocument) => void, string][] = [
+        ["a public Transfer endpoint", (p) => (find(p, "aws:transfer/server:Server").inputs.endpointType = "PUBLIC"), "transfer-server-vpc-endpoint"],
+        ["Elastic IPs on the server", (p) => ((find(p, "aws:transfer/server:Server").inputs.endpointDetails as Record<string, unknown>).addressAllocationIds = ["eipalloc-1"]), "transfer-server-vpc-endpoint"],
+        ["a service-managed FTP server", (p) => (find(p, "aws:transfer/server:Server").inputs.identityProviderType = "SERVICE_MANAGED"), "ftp-custom-identity-provider"],
+        ["FTP open to the world", (p) => (find(p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ftp-ftp-0").inputs.cidrIpv4 = "0.0.0.0/0"), "no-world-ingress"],
+        ["SSH on the FTP security group", (p) => Object.assign(find(p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ftp-passive-0").inputs, { fromPort: 22, toPort: 22 }), "ftp-security-group-ports"],
+        ["no STS endpoint", (p) => (p.resources = p.resources.filter((r) => r.name !== "ftp-sts")), "sts-endpoint-for-transfer-vpc"],
+        ["STS endpoint without private DNS", (p) => (find(p, "aws:ec2/vpcEndpoint:VpcEndpoint", "ftp-sts").inputs.privateDnsEnabled = false), "sts-endpoint-for-transfer-vpc"],
+        ["a bucket without its public access block", (p) => (p.resources = p.resources.filter((r) => !(r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock" && r.name === "bucket-archive-drop"))), "bucket-closed-and-owned"],
+        ["a bucket owned by the writer", (p) => (find(p, "aws:s3/bucketOwnershipControls:BucketOwnershipControls", "bucket-inbox").inputs.rule = { objectOwnership: "ObjectWriter" }), "bucket-closed-and-owned"],
+        ["a bucket without the TLS deny", (p) => withPolicy(find(p, "aws:s3/bucketPolicy:BucketPolicy", "bucket-inbox"), (d) => (d.Statement = d.Statement.filter((s) => s.Effect !== "Deny"))), "bucket-closed-and-owned"],
+        ["a spoke grant without the RoleId condition", (p) => withPolicy(find(p, "aws:s3/bucketPolicy:BucketPolicy", "bucket-archive-drop"), (d) => d.Statement.filter((s) => s.Effect === "Allow").forEach((s) => delete s.Condition)), "cross-account-grant-names-the-role"],
+        ["s3:* on the access role", (p) => withPolicy(find(p, "aws:iam/rolePolicy:RolePolicy", "bucket-inbox-grant"), (d) => (d.Statement[0].Action = "s3:*")), "no-wildcard-grants"],
+        ["Secrets Manager on Resource *", (p) => withPolicy(find(p, "aws:iam/rolePolicy:RolePolicy", "ftp-idp-secrets"), (d) => (d.Statement[0].Resource = "*")), "no-wildcard-grants"],
+    ];
+    for (const [what, change, policy] of breaks) {
+        it(`refuses ${what}, naming ${policy} and the resource`, async () => {
+            const violations = await checkPlan(mutated(dev, change));
+            assert.ok(violations.length > 0, "no violation");
+            assert.deepStrictEqual([...new Set(violations.map((v) => v.policy))], [policy], JSON.stringify(violations, null, 2));
+            assert.ok(violations.every((v) => v.enforcementLevel === "mandatory" && v.urn.startsWith("urn:pulumi:dev::closed-ftp::")));
+        });
+    }
+
+    it("exits 0 on a clean plan, 1 naming policy and resource on a violation, 2 on bad input", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-policy-"));
+        const clean = path.join(dir, "clean.json");
+        const bad = path.join(dir, "bad.json");
+        fs.writeFileSync(clean, JSON.stringify(dev));
+        fs.writeFileSync(bad, JSON.stringify(mutated(dev, breaks[0][1])));
+        fs.writeFileSync(path.join(dir, "junk.json"), "{\"not\": \"a plan\"}");
+        const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
+        const cli = (args: string[]) => spawnSync(tsx, [path.join(ROOT, "policy", "check.ts"), ...args], { encoding: "utf8" });
+        const ok = cli(["--plan", clean]);
+        assert.strictEqual(ok.status, 0, ok.stderr);
+        assert.match(ok.stdout, /0 violations: \d+ resources checked against 8 policies/);
+        const refused = cli(["--plan", bad]);
+        assert.strictEqual(refused.status, 1);
+        assert.match(refused.stdout, /MANDATORY transfer-server-vpc-endpoint: urn:pulumi:dev::closed-ftp::closed-ftp:index:ClosedFtpServer\$aws:transfer\/server:Server::ftp/);
+        const junk = cli(["--plan", path.join(dir, "junk.json")]);
+        assert.strictEqual(junk.status, 2);
+        assert.match(junk.stderr, /not an offline plan document/);
+        assert.strictEqual(cli([]).status, 2);
+    });
+});

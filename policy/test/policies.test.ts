@@ -1,0 +1,110 @@
+import * as assert from "assert";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import * as g from "../policies";
+
+// Small args helpers, as pulumi-policy-aws's tests do: call a policy's validate function directly.
+function resourceViolations(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>): string[] {
+    const messages: string[] = [];
+    const validate = policy.validateResource as (args: unknown, report: (m: string) => void) => void;
+    validate({ type, props, urn: `urn:pulumi:t::p::${type}::r`, name: "r", opts: {}, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => { throw new Error("n/a"); } }, (m) => messages.push(m));
+    return messages;
+}
+
+interface R { type: string; name: string; props: Record<string, unknown>; deps?: Record<string, string[]> }
+function stackViolations(policy: StackValidationPolicy, list: R[]): string[] {
+    const resources = list.map((r) => ({ type: r.type, name: r.name, urn: `urn:${r.name}`, props: r.props, propertyDependencies: {} as Record<string, PolicyResource[]>, dependencies: [] })) as unknown as PolicyResource[];
+    list.forEach((r, i) => {
+        for (const [k, names] of Object.entries(r.deps ?? {})) resources[i].propertyDependencies[k] = names.map((n) => resources.find((x) => x.name === n) as PolicyResource);
+    });
+    const messages: string[] = [];
+    (policy.validateStack as (a: unknown, report: (m: string, urn?: string) => void) => void)({ resources, stackTags: new Map(), getConfig: () => ({}) }, (m, urn) => messages.push(`${urn}: ${m}`));
+    return messages;
+}
+
+const SERVER = "aws:transfer/server:Server";
+const tls = { Sid: "DenyWithoutTls", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
+
+describe("guardrail policies", () => {
+    it("transfer-server-vpc-endpoint: passes a VPC endpoint, refuses PUBLIC and Elastic IPs", () => {
+        assert.deepStrictEqual(resourceViolations(g.transferServerIsVpcEndpoint, SERVER, { endpointType: "VPC", endpointDetails: { vpcId: "vpc-1" } }), []);
+        assert.match(resourceViolations(g.transferServerIsVpcEndpoint, SERVER, { endpointType: "PUBLIC" })[0], /endpointType is "PUBLIC"/);
+        assert.match(resourceViolations(g.transferServerIsVpcEndpoint, SERVER, {})[0], /PUBLIC \(default\)/);
+        assert.match(resourceViolations(g.transferServerIsVpcEndpoint, SERVER, { endpointType: "VPC", endpointDetails: { addressAllocationIds: ["eipalloc-1"] } })[0], /Elastic IPs \(eipalloc-1\)/);
+    });
+
+    it("ftp-custom-identity-provider: passes Lambda, refuses service-managed FTP, ignores SFTP", () => {
+        assert.deepStrictEqual(resourceViolations(g.ftpUsesCustomIdentityProvider, SERVER, { protocols: ["FTP"], identityProviderType: "AWS_LAMBDA" }), []);
+        assert.match(resourceViolations(g.ftpUsesCustomIdentityProvider, SERVER, { protocols: ["FTPS"], identityProviderType: "SERVICE_MANAGED" })[0], /identityProviderType is SERVICE_MANAGED/);
+        assert.match(resourceViolations(g.ftpUsesCustomIdentityProvider, SERVER, { protocols: ["FTP"] })[0], /SERVICE_MANAGED/);
+        assert.deepStrictEqual(resourceViolations(g.ftpUsesCustomIdentityProvider, SERVER, { protocols: ["SFTP"] }), []);
+    });
+
+    it("no-world-ingress: refuses 0.0.0.0/0 and ::/0 in every form of ingress", () => {
+        assert.deepStrictEqual(resourceViolations(g.noWorldIngress, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { ipProtocol: "tcp", fromPort: 21, toPort: 21, cidrIpv4: "10.0.0.0/8" }), []);
+        assert.match(resourceViolations(g.noWorldIngress, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { ipProtocol: "tcp", fromPort: 21, toPort: 21, cidrIpv4: "0.0.0.0/0" })[0], /from 0\.0\.0\.0\/0/);
+        assert.match(resourceViolations(g.noWorldIngress, "aws:ec2/securityGroup:SecurityGroup", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["::/0"] }] })[0], /from ::\/0/);
+        assert.match(resourceViolations(g.noWorldIngress, "aws:ec2/securityGroupRule:SecurityGroupRule", { type: "ingress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] })[0], /-1 0-0/);
+        assert.deepStrictEqual(resourceViolations(g.noWorldIngress, "aws:ec2/securityGroupRule:SecurityGroupRule", { type: "egress", protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }), []);
+    });
+
+    const server = (sg: string): R => ({ type: SERVER, name: "ftp", props: { endpointType: "VPC", endpointDetails: { vpcId: "vpc-1", securityGroupIds: [sg] } } });
+    it("ftp-security-group-ports: passes 21 and 8192-8200, refuses anything else on the server's group", () => {
+        const sg: R = { type: "aws:ec2/securityGroup:SecurityGroup", name: "ftp-sg", props: { id: "sg-1" } };
+        const rule = (name: string, fromPort: number, toPort: number, protocol = "tcp"): R => ({ type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, props: { securityGroupId: "sg-1", ipProtocol: protocol, fromPort, toPort, cidrIpv4: "10.0.0.0/8" } });
+        assert.deepStrictEqual(stackViolations(g.ftpSecurityGroupPorts, [server("sg-1"), sg, rule("a", 21, 21), rule("b", 8192, 8200)]), []);
+        assert.match(stackViolations(g.ftpSecurityGroupPorts, [server("sg-1"), sg, rule("a", 21, 21), rule("ssh", 22, 22)])[0], /^urn:ssh: ssh opens tcp 22-22 on FTP security group ftp-sg/);
+        assert.match(stackViolations(g.ftpSecurityGroupPorts, [server("sg-1"), sg, rule("all", 0, 65535, "-1")])[0], /opens -1 0-65535/);
+        const otherGroupRule: R = { ...rule("elsewhere", 443, 443), props: { ...rule("x", 443, 443).props, securityGroupId: "sg-2" } };
+        assert.deepStrictEqual(stackViolations(g.ftpSecurityGroupPorts, [server("sg-1"), sg, otherGroupRule]), []);
+    });
+
+    it("sts-endpoint-for-transfer-vpc: needs an STS interface endpoint with private DNS in the server's VPC", () => {
+        const sts = (over: Record<string, unknown> = {}): R => ({ type: "aws:ec2/vpcEndpoint:VpcEndpoint", name: "sts", props: { vpcId: "vpc-1", serviceName: "com.amazonaws.ap-northeast-1.sts", vpcEndpointType: "Interface", privateDnsEnabled: true, ...over } });
+        assert.deepStrictEqual(stackViolations(g.stsEndpointForTransferVpc, [server("sg-1"), sts()]), []);
+        assert.match(stackViolations(g.stsEndpointForTransferVpc, [server("sg-1")])[0], /^urn:ftp: Transfer server ftp is in VPC vpc-1 with no STS interface endpoint/);
+        assert.strictEqual(stackViolations(g.stsEndpointForTransferVpc, [server("sg-1"), sts({ privateDnsEnabled: false })]).length, 1);
+        assert.strictEqual(stackViolations(g.stsEndpointForTransferVpc, [server("sg-1"), sts({ vpcId: "vpc-2" })]).length, 1);
+        assert.strictEqual(stackViolations(g.stsEndpointForTransferVpc, [server("sg-1"), sts({ serviceName: "com.amazonaws.ap-northeast-1.s3" })]).length, 1);
+    });
+
+    it("sts-endpoint-for-transfer-vpc: links server and endpoint through their VPC's resource when ids are unknown (real previews)", () => {
+        const vpc: R = { type: "awsx:ec2:Vpc", name: "network", props: {} };
+        const unknownServer: R = { type: SERVER, name: "ftp", props: { endpointType: "VPC", endpointDetails: {} }, deps: { endpointDetails: ["network"] } };
+        const endpoint: R = { type: "aws:ec2/vpcEndpoint:VpcEndpoint", name: "sts", props: { serviceName: "com.amazonaws.r.sts", vpcEndpointType: "Interface", privateDnsEnabled: true }, deps: { vpcId: ["network"] } };
+        assert.deepStrictEqual(stackViolations(g.stsEndpointForTransferVpc, [vpc, unknownServer, endpoint]), []);
+    });
+
+    it("bucket-closed-and-owned: needs all four public-access blocks, BucketOwnerEnforced and a TLS deny", () => {
+        const bucket: R = { type: "aws:s3/bucket:Bucket", name: "drop", props: { bucket: "b" } };
+        const pab: R = { type: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name: "drop", props: { bucket: "b", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true } };
+        const own: R = { type: "aws:s3/bucketOwnershipControls:BucketOwnershipControls", name: "drop", props: { bucket: "b", rule: { objectOwnership: "BucketOwnerEnforced" } } };
+        const policy: R = { type: "aws:s3/bucketPolicy:BucketPolicy", name: "drop", props: { bucket: "b", policy: JSON.stringify({ Version: "2012-10-17", Statement: [tls] }) } };
+        assert.deepStrictEqual(stackViolations(g.bucketGuardrails, [bucket, pab, own, policy]), []);
+        assert.match(stackViolations(g.bucketGuardrails, [bucket, { ...pab, props: { ...pab.props, restrictPublicBuckets: false } }, own, policy])[0], /lacks a public access block/);
+        assert.match(stackViolations(g.bucketGuardrails, [bucket, pab, { ...own, props: { bucket: "b", rule: { objectOwnership: "ObjectWriter" } } }, policy])[0], /is not BucketOwnerEnforced/);
+        assert.match(stackViolations(g.bucketGuardrails, [bucket, pab, own, { ...policy, props: { bucket: "b", policy: "{\"Statement\":[]}" } }])[0], /no policy denying requests without TLS/);
+        assert.strictEqual(stackViolations(g.bucketGuardrails, [bucket]).length, 3);
+    });
+
+    it("cross-account-grant-names-the-role: a root grant needs aws:userId or aws:PrincipalArn", () => {
+        const grant = (condition?: object) => ({ policy: JSON.stringify({ Statement: [tls, { Sid: "Hub", Effect: "Allow", Principal: { AWS: "arn:aws:iam::111111111111:root" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*", ...(condition ? { Condition: condition } : {}) }] }) });
+        const type = "aws:s3/bucketPolicy:BucketPolicy";
+        assert.deepStrictEqual(resourceViolations(g.crossAccountGrantIsConditioned, type, grant({ StringLike: { "aws:userId": "AROAX:*" } })), []);
+        assert.deepStrictEqual(resourceViolations(g.crossAccountGrantIsConditioned, type, grant({ ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/r" } })), []);
+        assert.match(resourceViolations(g.crossAccountGrantIsConditioned, type, grant())[0], /statement "Hub" grants arn:aws:iam::111111111111:root without an aws:userId/);
+        assert.match(resourceViolations(g.crossAccountGrantIsConditioned, type, { policy: { Statement: [{ Effect: "Allow", Principal: { AWS: "111111111111" }, Action: "s3:GetObject", Resource: "x" }] } })[0], /grants 111111111111/);
+    });
+
+    it("no-wildcard-grants: refuses *, s3:*, s3:Put* and Resource * for S3 and Secrets Manager; ignores denies", () => {
+        const doc = (statement: object) => ({ policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) });
+        const type = "aws:iam/rolePolicy:RolePolicy";
+        assert.deepStrictEqual(resourceViolations(g.noWildcardGrants, type, doc({ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" })), []);
+        assert.match(resourceViolations(g.noWildcardGrants, type, doc({ Effect: "Allow", Action: "*", Resource: "*" }))[0], /wildcard action\(s\) \*/);
+        assert.match(resourceViolations(g.noWildcardGrants, type, doc({ Effect: "Allow", Action: "s3:*", Resource: "arn:aws:s3:::b" }))[0], /s3:\*/);
+        assert.match(resourceViolations(g.noWildcardGrants, type, doc({ Effect: "Allow", Action: "s3:Put*", Resource: "arn:aws:s3:::b" }))[0], /s3:Put\*/);
+        assert.match(resourceViolations(g.noWildcardGrants, type, doc({ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }))[0], /on Resource "\*"/);
+        assert.deepStrictEqual(resourceViolations(g.noWildcardGrants, type, doc({ Effect: "Deny", Action: "s3:*", Resource: "*" })), []);
+        assert.match(resourceViolations(g.noWildcardGrants, "aws:iam/role:Role", { inlinePolicies: [doc({ Effect: "Allow", Action: "s3:*", Resource: "*" })] })[0], /s3:\*/);
+        assert.match(resourceViolations(g.noWildcardGrants, type, { policy: "{not json" })[0], /is not valid JSON/);
+    });
+});
