@@ -2,6 +2,7 @@
 // Every refusal is `{}` to Transfer and a reason code to the log; nothing here throws.
 import * as crypto from "crypto";
 import * as ipaddr from "ipaddr.js";
+import { TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../infra/aws-facts";
 import { parsePasswordHash, verifyPassword } from "./password-hash";
 import { SecretStore } from "./secret-store";
 
@@ -34,8 +35,8 @@ export type Decision =
     | { granted: true; reason: Reason; response: TransferResponse; secretName: string }
     | { granted: false; reason: Reason; secretName?: string };
 
-export const USERNAME_PATTERN = /^[\w][\w@.-]{2,99}$/;
-export const SERVER_ID_PATTERN = /^s-[0-9a-f]{17}$/;
+export const USERNAME_PATTERN = TRANSFER_USER_NAME;
+export const SERVER_ID_PATTERN = TRANSFER_SERVER_ID;
 const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const PASSWORD_PROTOCOLS = new Set(["FTP", "FTPS"]);
 

@@ -1,13 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { buildIdpBundle } from "../idp-lambda/build";
+import { DEFAULT_SECURITY_POLICY } from "./aws-facts";
 import { accessRoleTrustPolicy, idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy, transferLoggingRolePolicy } from "./policies";
 
 export type FtpProtocol = "FTP" | "FTPS";
 
 export const FTP_CONTROL_PORT = 21;
 export const FTP_PASSIVE_PORTS = { from: 8192, to: 8200 } as const;
-export const DEFAULT_SECURITY_POLICY = "TransferSecurityPolicy-2024-01";
 
 export interface ClosedFtpServerArgs {
     /** Account the hub provider deploys into; the confused-deputy guards name it. */

@@ -2,10 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { hashPasswordAsync, PASSWORD_SALT_BYTES } from "../idp-lambda/password-hash";
+import { TRANSFER_USER_NAME } from "./aws-facts";
 import { Access, sessionPolicy } from "./policies";
-
-/** Transfer Family's own rule for user names; anything else never reaches Secrets Manager. */
-export const TRANSFER_USER_NAME = /^[\w][\w@.-]{2,99}$/;
 
 export interface FtpUserArgs {
     serverId: pulumi.Input<string>;

@@ -2,4 +2,5 @@
 export * from "./closed-ftp-server";
 export * from "./ftp-user";
 export * from "./cross-account-bucket";
+export * from "./aws-facts";
 export * as policies from "./policies";

@@ -1,6 +1,8 @@
 // Every IAM document closed-ftp deploys, rendered by plain functions (no Pulumi) so each can be
 // evaluated and tested on its own. Least privilege: never `s3:*`, never `Resource: "*"` where an ARN exists.
 
+import { TRANSFER_SERVER_ID } from "./aws-facts";
+
 export type Access = "read-write" | "read-only";
 
 type ConditionValue = string | string[] | boolean;
@@ -39,7 +41,7 @@ export const SESSION_POLICY_MAX_LENGTH = 2048;
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_UNIQUE_ID = /^AROA[A-Z0-9]{12,}$/;
-const SERVER_ID = /^s-[0-9a-f]{17}$/;
+const SERVER_ID = TRANSFER_SERVER_ID;
 
 function requireMatch(what: string, value: string, rule: RegExp, ruleText: string): void {
     if (!rule.test(value)) throw new Error(`${what} "${value}" is not ${ruleText}`);

@@ -2,6 +2,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { DEFAULT_SECURITY_POLICY, partitionOf, TRANSFER_USER_NAME } from "../infra/aws-facts";
+
+export { DEFAULT_SECURITY_POLICY, TRANSFER_USER_NAME };
 
 export type Protocol = "FTP" | "FTPS";
 export type Access = "read-write" | "read-only";
@@ -37,10 +40,8 @@ export class ConfigValidationError extends Error {
 
 export const NAMESPACE = "closed-ftp";
 export const HUB_KEY = "hub";
-export const TRANSFER_USER_NAME = /^[\w][\w@.-]{2,99}$/;
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-export const DEFAULT_SECURITY_POLICY = "TransferSecurityPolicy-2024-01";
 export const MIN_PASSWORD_LENGTH = 12;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
@@ -52,12 +53,6 @@ const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const ACCOUNT_KEY = /^[a-z][a-z0-9-]{0,30}$/;
 const BUCKET_KEY = /^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/;
 const SAFE_PREFIX_SEGMENT = /^[A-Za-z0-9!_.'()@=+,;:~ -]+$/;
-
-function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    return "aws";
-}
 
 // Account ids must be quoted: YAML reads 012345678901 as a number and drops the leading zero.
 const accountId = z.string({ error: (i) => (typeof i.input === "number" ? `account ids must be quoted strings in YAML ("${i.input}" loses leading zeros as a number)` : `expected a 12-digit account id in quotes, got ${describe(i.input)}`) })

@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as random from "@pulumi/random";
 import { ClosedFtpServer, CrossAccountBucket, FtpUser } from "../infra";
+import { partitionOf } from "../infra/aws-facts";
 import { AccountModel, NetworkModel, StackModel, UserModel } from "./config";
 
 export interface UserOutput {
@@ -41,12 +42,6 @@ export interface StackOutputs {
 }
 
 export const HUB = "hub";
-
-function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    return "aws";
-}
 
 /** One provider per account; `allowedAccountIds` makes a wrong credential fail instead of deploying elsewhere. */
 function accountProvider(account: AccountModel, model: StackModel): aws.Provider {

@@ -1,6 +1,9 @@
 // What the mock cloud answers for each resource type: realistic, deterministic ids and ARNs,
 // derived only from the resource's type, logical name and the account/region of its provider.
 import * as crypto from "crypto";
+import { partitionOf } from "../../infra/aws-facts";
+
+export { partitionOf };
 
 export interface Placement {
     accountId: string;
@@ -18,12 +21,6 @@ export interface Shape {
     id: string;
     /** Computed properties; merged over the inputs to form the resource's state. */
     computed: Record<string, unknown>;
-}
-
-export function partitionOf(region: string): string {
-    if (region.startsWith("cn-")) return "aws-cn";
-    if (region.startsWith("us-gov-")) return "aws-us-gov";
-    return "aws";
 }
 
 function digest(seed: string): Buffer {
