@@ -54,10 +54,10 @@ function parseEvent(event: unknown): TransferEvent | undefined {
     return { username: e.username as string, serverId: e.serverId as string, protocol: e.protocol as string, sourceIp: e.sourceIp as string, password: e.password as string | undefined };
 }
 
-// Digests first, so the comparison takes the same time whatever the lengths.
+// Digests first: equal-length buffers, so the comparison takes the same time whatever the lengths.
 function constantTimeEquals(a: string, b: string): boolean {
     const digest = (s: string) => crypto.createHash("sha256").update(s, "utf8").digest();
-    return crypto.timingSafeEqual(digest(a), digest(b)) && a.length === b.length;
+    return crypto.timingSafeEqual(digest(a), digest(b));
 }
 
 function parseCidrs(value: unknown): ipaddr.IPv4 | [ipaddr.IPv4 | ipaddr.IPv6, number][] | undefined {
