@@ -11,6 +11,14 @@ function lint(dir?: string) {
 }
 
 describe("workflow lint", () => {
+    const made: string[] = [];
+    const tempDir = () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-wf-"));
+        made.push(dir);
+        return dir;
+    };
+    after(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
     it("passes the project's workflows", () => {
         const run = lint();
         assert.strictEqual(run.status, 0, run.stderr);
@@ -18,7 +26,7 @@ describe("workflow lint", () => {
     });
 
     it("fails on a broken workflow, naming file, line and rule", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-wf-"));
+        const dir = tempDir();
         fs.writeFileSync(path.join(dir, "broken.yml"), "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets }}\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: ${{ matrix.nothing }}\n");
         const run = lint(dir);
         assert.strictEqual(run.status, 1);
@@ -26,7 +34,7 @@ describe("workflow lint", () => {
     });
 
     it("fails when there is nothing to lint", () => {
-        const run = lint(fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-wf-")));
+        const run = lint(tempDir());
         assert.strictEqual(run.status, 1);
         assert.match(run.stderr, /no workflow files/);
     });

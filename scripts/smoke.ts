@@ -1,0 +1,62 @@
+// `npm run smoke -- --stack <name> [--ftp] ...`: the post-deploy check of every user (see --help).
+import { TransferClient } from "@aws-sdk/client-transfer";
+import * as path from "path";
+import {
+    OutputsError, parseSmokeFlags, readOutputsFile, readStackOutputs, runSmoke, SmokeFlagError, SmokeFlags, SmokeInputError,
+    SmokeOutputs, transferIdentityProvider, USAGE,
+} from "./smoke/index";
+
+const PROJECT_DIR = path.resolve(__dirname, "..");
+
+async function main(): Promise<number> {
+    let flags: SmokeFlags | "help";
+    try {
+        flags = parseSmokeFlags(process.argv.slice(2));
+    } catch (err) {
+        if (!(err instanceof SmokeFlagError)) throw err;
+        console.error(`smoke: ${err.message}\n\n${USAGE}`);
+        return 2;
+    }
+    if (flags === "help") {
+        console.log(USAGE);
+        return 0;
+    }
+
+    const timeoutMs = flags.timeoutSeconds * 1000;
+    let outputs: SmokeOutputs;
+    try {
+        outputs = flags.source.kind === "file"
+            ? readOutputsFile(flags.source.file)
+            // The CLI may log in to a remote backend first: more than one step's worth of time.
+            : await readStackOutputs(flags.source.stack, { cwd: PROJECT_DIR, timeoutMs: Math.max(timeoutMs * 4, 60_000) });
+    } catch (err) {
+        if (!(err instanceof OutputsError)) throw err;
+        console.error(`smoke: ${err.message}`);
+        return 1;
+    }
+
+    const transfer = new TransferClient({ region: outputs.region });
+    try {
+        const report = await runSmoke(outputs, {
+            source: flags.source.kind === "stack" ? `stack "${flags.source.stack}"` : `"${flags.source.file}"`,
+            protocol: flags.protocol,
+            sourceIp: flags.sourceIp,
+            users: flags.users,
+            ftp: flags.ftp ? { host: flags.host ?? outputs.endpointDnsName, port: flags.port, secure: flags.ftps, timeoutMs } : undefined,
+        }, { transfer: transferIdentityProvider(transfer, timeoutMs), log: (line) => console.log(line) });
+        return report.ok ? 0 : 1;
+    } catch (err) {
+        if (!(err instanceof SmokeInputError)) throw err;
+        console.error(`smoke: ${err.message}`);
+        return 2;
+    } finally {
+        transfer.destroy();
+    }
+}
+
+main().then((code) => {
+    process.exitCode = code;
+}, (err: unknown) => {
+    console.error(`smoke: unexpected error: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    process.exitCode = 1;
+});

@@ -1,0 +1,138 @@
+// `npm run smoke`: flag errors (exit 2, the flag named), and one whole run of the CLI against a loopback
+// Transfer API and a real loopback FTP server, so the wiring between flags, outputs, SDK and FTP is tested too.
+import * as assert from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { parseSmokeFlags, SmokeFlagError } from "../smoke/index";
+import { BUCKET_NAMES, grantFor, outputsDocument, SERVER_ID } from "./ftp-outputs-fixture";
+import { startLoopbackFtpServer } from "./ftp-server";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+
+/** Runs the CLI with no AWS configuration of this machine: only what `env` gives it. */
+function smoke(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
+    return new Promise((resolve, reject) => {
+        const child = spawn(TSX, [path.join(ROOT, "scripts", "smoke.ts"), ...args], {
+            cwd: ROOT,
+            env: { ...clean, AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", ...env },
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => { stdout += c.toString("utf8"); });
+        child.stderr.on("data", (c: Buffer) => { stderr += c.toString("utf8"); });
+        const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+        child.on("error", reject);
+        child.on("close", (code) => {
+            clearTimeout(timer);
+            resolve({ code, stdout, stderr });
+        });
+    });
+}
+
+function flagError(argv: string[]): string {
+    try {
+        parseSmokeFlags(argv);
+    } catch (err) {
+        assert.ok(err instanceof SmokeFlagError, String(err));
+        return err.message;
+    }
+    assert.fail(`accepted ${argv.join(" ")}`);
+}
+
+describe("smoke: command line", function () {
+    this.timeout(30_000);
+
+    it("reads the documented flags, with their defaults", () => {
+        assert.deepStrictEqual(parseSmokeFlags(["--stack", "dev"]), {
+            source: { kind: "stack", stack: "dev" }, protocol: "FTP", sourceIp: undefined, users: [], ftp: false, host: undefined, port: 21, ftps: false, timeoutSeconds: 30,
+        });
+        assert.deepStrictEqual(parseSmokeFlags(["--outputs", "o.json", "--ftp", "--ftps", "--host", "ftp.example.internal", "--port", "2121", "--user", "user1", "--user", "partner-a", "--user", "user1", "--timeout", "2.5", "--source-ip", "10.10.1.5"]), {
+            source: { kind: "file", file: "o.json" }, protocol: "FTPS", sourceIp: "10.10.1.5", users: ["user1", "partner-a"], ftp: true, host: "ftp.example.internal", port: 2121, ftps: true, timeoutSeconds: 2.5,
+        });
+        assert.strictEqual(parseSmokeFlags(["--stack", "dev", "--help"]), "help");
+    });
+
+    const refused: [string[], string][] = [
+        [[], "--stack <name> or --outputs <file.json> is required"],
+        [["--stack", "dev", "--outputs", "o.json"], "--stack and --outputs are two sources of the same outputs: give one"],
+        [["--stack", "dev", "--verbose"], 'unknown flag "--verbose"'],
+        [["--stack"], "--stack needs a value"],
+        [["--stack", "dev", "--user", "--ftp"], "--user needs a value"],
+        [["--stack", "dev", "--ftp", "--port", "99999"], '--port "99999": must be an integer from 1 to 65535'],
+        [["--stack", "dev", "--ftp", "--port", "21x"], '--port "21x": must be an integer from 1 to 65535'],
+        [["--stack", "dev", "--timeout", "0"], '--timeout "0": must be a number of seconds above 0 and at most 600'],
+        [["--stack", "dev", "--timeout", "ten"], '--timeout "ten": must be a number of seconds above 0 and at most 600'],
+        [["--stack", "dev", "--protocol", "SFTP"], '--protocol "SFTP": must be FTP or FTPS (the protocols this server serves)'],
+        [["--stack", "dev", "--source-ip", "10.10.1"], '--source-ip "10.10.1": not an IPv4 or IPv6 address'],
+        [["--stack", "dev", "--user", "a b"], `--user "a b": does not match Transfer's user name pattern ^[\\w][\\w@.-]{2,99}$`],
+        [["--stack", "dev", "--host", "10.0.0.1"], "--host: only apply to the FTP round trip; add --ftp (for the identity-provider check over FTPS use --protocol FTPS)"],
+        [["--stack", "dev", "--ftp", "--ftps", "--protocol", "FTP"], "--protocol FTP contradicts --ftps: the identity-provider check would simulate a protocol the round trip does not use"],
+        [["--stack", "dev;rm"], '--stack "dev;rm": a stack name has only letters, digits, "-", "_", "." and "/"'],
+    ];
+    for (const [argv, message] of refused) {
+        it(`refuses ${argv.join(" ") || "no flags"}`, () => assert.strictEqual(flagError(argv), message));
+    }
+
+    it("exits 2 on a bad flag, naming it, with the usage", async () => {
+        const run = await smoke(["--stack", "dev", "--verbose"]);
+        assert.strictEqual(run.code, 2, run.stderr);
+        assert.match(run.stderr, /^smoke: unknown flag "--verbose"\n\nusage: npm run smoke -- /);
+        assert.strictEqual(run.stdout, "");
+    });
+
+    it("runs every user end to end and exits 1 when one fails: loopback Transfer API, real FTP server", async () => {
+        const writer = { name: "writer", password: "writer-Password-0123", perm: "elradfmw" };
+        const reader = { name: "reader", password: "reader-Password-0123", perm: "elr" };
+        const requests: Record<string, unknown>[] = [];
+        // Answers TestIdentityProvider (AWS JSON 1.1) like our IdP would, except that it denies "reader".
+        const transferApi = http.createServer((req, res) => {
+            let body = "";
+            req.on("data", (c: Buffer) => { body += c.toString("utf8"); });
+            req.on("end", () => {
+                const input = JSON.parse(body) as { UserName: string; UserPassword: string };
+                requests.push({ target: req.headers["x-amz-target"], ...input });
+                const grant = input.UserName === "writer" && input.UserPassword === writer.password;
+                res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+                res.end(JSON.stringify({ StatusCode: 200, Url: "lambda", Response: grant ? grantFor(BUCKET_NAMES.inbox, "writer") : "{}" }));
+            });
+        });
+        await new Promise<void>((resolve) => transferApi.listen(0, "127.0.0.1", resolve));
+        const ftpServer = await startLoopbackFtpServer([writer, reader]);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-smoke-"));
+        try {
+            const outputsFile = path.join(dir, "outputs.json");
+            fs.writeFileSync(outputsFile, JSON.stringify(outputsDocument({
+                writer: { password: writer.password, access: "read-write" },
+                reader: { password: reader.password, access: "read-only" },
+            }, ftpServer.host)), { mode: 0o600 });
+            const run = await smoke(["--outputs", outputsFile, "--ftp", "--port", String(ftpServer.port), "--timeout", "5"], {
+                AWS_ENDPOINT_URL_TRANSFER: `http://127.0.0.1:${(transferApi.address() as net.AddressInfo).port}`,
+                AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+                AWS_SECRET_ACCESS_KEY: "example",
+            });
+            assert.strictEqual(run.code, 1, `${run.stdout}\n${run.stderr}`);
+            const lines = run.stdout.trimEnd().split("\n");
+            assert.strictEqual(lines[0], `smoke: "${outputsFile}", server ${SERVER_ID} in ap-northeast-1, 2 user(s): identity-provider (FTP) and ftp round trip to 127.0.0.1:${ftpServer.port}`);
+            assert.match(lines[1], /^\[1\/2\] writer {2}identity-provider ok {2}ftp ok \(put\/list\/get\/delete \d+ ms\)$/);
+            assert.match(lines[2], /^\[2\/2\] reader {2}identity-provider FAIL \(denied: no Role in the response \(status 200, url lambda\)\) {2}ftp ok \(list, put refused as read-only \(550 .+\) \d+ ms\)$/);
+            assert.strictEqual(lines[3], "smoke: 1 of 2 user(s) FAILED: reader (identity-provider)");
+            assert.ok(!`${run.stdout}${run.stderr}`.includes(writer.password) && !`${run.stdout}${run.stderr}`.includes(reader.password), "no password printed");
+            assert.deepStrictEqual(requests.map((r) => [r.target, r.ServerId, r.UserName, r.ServerProtocol]), [
+                ["TransferService.TestIdentityProvider", SERVER_ID, "writer", "FTP"],
+                ["TransferService.TestIdentityProvider", SERVER_ID, "writer", "FTP"],
+                ["TransferService.TestIdentityProvider", SERVER_ID, "reader", "FTP"],
+            ]);
+            assert.deepStrictEqual(fs.readdirSync(ftpServer.homeOf("writer")), [], "the probe file was deleted");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+            await ftpServer.stop();
+            await new Promise<void>((resolve) => transferApi.close(() => resolve()));
+        }
+    });
+});
