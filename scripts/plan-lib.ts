@@ -143,7 +143,7 @@ export function summarizePlan(run: PlanRun, showSecrets: boolean): string {
     }
     const elsewhere = custom.filter((r) => !providers.some((p) => p.urn === r.provider));
     if (elsewhere.length > 0) {
-        lines.push(`no account (${elsewhere.length} resources on other providers):`);
+        lines.push(`no AWS account (${elsewhere.length} resources: generated passwords and salts, kept only in Pulumi state):`);
         for (const [type, count] of countBy(elsewhere, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
         lines.push("");
     }
