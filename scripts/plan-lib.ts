@@ -141,10 +141,13 @@ export function summarizePlan(run: PlanRun, showSecrets: boolean): string {
         for (const [type, count] of countBy(own, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
         lines.push("");
     }
-    const elsewhere = custom.filter((r) => !providers.some((p) => p.urn === r.provider));
-    if (elsewhere.length > 0) {
-        lines.push(`no AWS account (${elsewhere.length} resources: generated passwords and salts, kept only in Pulumi state):`);
-        for (const [type, count] of countBy(elsewhere, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
+    const groups: [string, typeof custom][] = [
+        ["on a DEFAULT provider (ambient credentials, no account pinned)", custom.filter((r) => r.provider === null)],
+        ["no AWS account (generated passwords and salts, kept only in Pulumi state)", custom.filter((r) => r.provider !== null && !providers.some((p) => p.urn === r.provider))],
+    ];
+    for (const [title, group] of groups.filter(([, g]) => g.length > 0)) {
+        lines.push(`${title}: ${group.length} resources`);
+        for (const [type, count] of countBy(group, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
         lines.push("");
     }
     const components = document.resources.filter((r) => !r.custom);
