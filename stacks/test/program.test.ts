@@ -1,8 +1,9 @@
 import * as assert from "assert";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError } from "../config";
 import { PlanRun, readStackFile, runPlan, StackConfig } from "../../scripts/plan-lib";
-import { revealSecrets } from "../../scripts/mock-cloud";
+import { MockCloud, revealSecrets } from "../../scripts/mock-cloud";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HUB = "111111111111";
@@ -135,6 +136,22 @@ describe("the program on the dev stack", () => {
         assert.deepStrictEqual(details.subnetIds, (vpc.state as { isolatedSubnetIds: string[] }).isolatedSubnetIds);
         assert.deepStrictEqual(isolated.cloud.invokes.map((i) => i.token), ["aws:ec2/getVpcEndpoint:getVpcEndpoint"]);
         assert.ok(!isolated.document.resources.some((r) => /internetGateway|natGateway/i.test(r.type)));
+    });
+
+    it("ends `pulumi up` on bad config with every issue and no stack trace (a RunError)", async () => {
+        const cloud = await MockCloud.install({ stack: "dev" });
+        const bad = withConfig(dev, { "closed-ftp:network": { vpcId: "vpc-1", allowedCidrs: ["0.0.0.0/0"] } });
+        pulumi.runtime.setAllConfig(bad.config, bad.secretKeys);
+        try {
+            // require, not import: the entry point runs the program as it loads, which is what is under test.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            assert.throws(() => require("../index"), (err: Error) =>
+                err instanceof pulumi.RunError && /closed-ftp:network\.vpcId/.test(err.message) && /closed-ftp:network\.allowedCidrs\[0\]/.test(err.message));
+            await cloud.settled();
+            assert.deepStrictEqual(cloud.resources, []);
+        } finally {
+            pulumi.runtime.setAllConfig({}, []);
+        }
     });
 
     it("stops on bad config before registering anything, reporting every issue", async () => {
