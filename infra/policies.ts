@@ -212,16 +212,21 @@ export function kmsKeyPolicy(a: { keyAccountId: string; hubAccountId: string; ac
     );
 }
 
-/** A home prefix that cannot widen a grant: no wildcards, no empty or dot segments. */
-export function validatePrefix(prefix: string): void {
+/** Why a home prefix could widen a grant or miss its objects, or undefined when it is safe. */
+export function prefixProblem(prefix: string): string | undefined {
     const problem =
         prefix === "" ? "is empty"
             : prefix.startsWith("/") || prefix.endsWith("/") ? "starts or ends with /"
-                : /[*?$]/.test(prefix) ? "contains *, ? or $, which IAM would read as a wildcard or variable"
+                : /[*?$]/.test(prefix) ? "contains *, ? or $, which would widen the user's grant (IAM reads them as wildcards or variables)"
                     : prefix.split("/").some((s) => s === "" || s === "." || s === "..") ? "has an empty, . or .. segment"
                         : !/^[A-Za-z0-9!_.'()@=+,;:~ -]+(\/[A-Za-z0-9!_.'()@=+,;:~ -]+)*$/.test(prefix) ? "contains characters outside S3's safe key set"
                             : undefined;
-    if (problem) throw new Error(`prefix "${prefix}" ${problem}`);
+    return problem && `prefix "${prefix}" ${problem}`;
+}
+
+export function validatePrefix(prefix: string): void {
+    const problem = prefixProblem(prefix);
+    if (problem) throw new Error(problem);
 }
 
 /**

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { DEFAULT_SECURITY_POLICY, partitionOf, TRANSFER_USER_NAME } from "../infra/aws-facts";
+import { prefixProblem } from "../infra/policies";
 
 export { DEFAULT_SECURITY_POLICY, TRANSFER_USER_NAME };
 
@@ -52,7 +53,6 @@ const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const ACCOUNT_KEY = /^[a-z][a-z0-9-]{0,30}$/;
 const BUCKET_KEY = /^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/;
-const SAFE_PREFIX_SEGMENT = /^[A-Za-z0-9!_.'()@=+,;:~ -]+$/;
 
 // Account ids must be quoted: YAML reads 012345678901 as a number and drops the leading zero.
 const accountId = z.string({ error: (i) => (typeof i.input === "number" ? `account ids must be quoted strings in YAML ("${i.input}" loses leading zeros as a number)` : `expected a 12-digit account id in quotes, got ${describe(i.input)}`) })
@@ -303,13 +303,9 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
         const bucket = slash < 0 ? home : home.slice(0, slash);
         const prefix = slash < 0 ? "" : home.slice(slash + 1);
         if (!bucketKeys.has(bucket)) add(`${path}.home`, `bucket "${bucket}" is not defined in ${NAMESPACE}:buckets (defined: ${[...bucketKeys].join(", ") || "none"})`);
-        const prefixProblem = prefix === "" ? "needs a prefix after the bucket: <bucket>/<prefix>"
-            : prefix.startsWith("/") || prefix.endsWith("/") || prefix.includes("//") ? `prefix "${prefix}" has a leading, trailing or double slash`
-                : prefix.split("/").some((s) => s === "." || s === "..") ? `prefix "${prefix}" has a . or .. segment`
-                    : /[*?$]/.test(prefix) ? `prefix "${prefix}" contains *, ? or $, which would widen the user's grant`
-                        : prefix.split("/").some((s) => !SAFE_PREFIX_SEGMENT.test(s)) ? `prefix "${prefix}" has characters outside S3's safe key set`
-                            : undefined;
-        if (prefixProblem) add(`${path}.home`, prefixProblem);
+        // The same rule the session policy renderer enforces, reported here before anything deploys.
+        const problem = prefix === "" ? "needs a prefix after the bucket: <bucket>/<prefix>" : prefixProblem(prefix);
+        if (problem) add(`${path}.home`, problem);
         const clash = homes.find((h) => h.home === home || h.home.startsWith(`${home}/`) || home.startsWith(`${h.home}/`));
         if (clash) add(`${path}.home`, `"${home}" overlaps user "${clash.user}"'s home "${clash.home}": users must not share or nest homes`);
         homes.push({ user: u.userName ?? `users[${i}]`, home });

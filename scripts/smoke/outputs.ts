@@ -4,10 +4,11 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../../infra/aws-facts";
 
 /** Transfer's own rule for user names (the IdP refuses anything else before Secrets Manager). */
-export const TRANSFER_USER_NAME = /^[\w][\w@.-]{2,99}$/;
-const SERVER_ID = /^s-[0-9a-f]{17}$/;
+export { TRANSFER_USER_NAME };
+const SERVER_ID = TRANSFER_SERVER_ID;
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 const ARN = /^arn:(aws|aws-cn|aws-us-gov):/;
