@@ -15,3 +15,20 @@ export function partitionOf(region: string): string {
     if (region.startsWith("us-gov-")) return "aws-us-gov";
     return "aws";
 }
+
+/** Why S3 would refuse a bucket name (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), or undefined. */
+export function s3BucketNameProblem(name: string): string | undefined {
+    if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters";
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return "may hold only lowercase letters, digits, dots and dashes, starting and ending with a letter or digit";
+    if (name.includes("..")) return "may not contain two dots in a row";
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "may not look like an IP address";
+    if (name.startsWith("xn--") || name.startsWith("sthree-") || name.endsWith("-s3alias") || name.endsWith("--ol-s3")) return "uses a prefix or suffix S3 reserves";
+    return undefined;
+}
+
+/** Why Secrets Manager would refuse a secret name (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html), or undefined. */
+export function secretsmanagerSecretNameProblem(name: string): string | undefined {
+    if (name.length < 1 || name.length > 512) return "must be 1 to 512 characters";
+    if (!/^[A-Za-z0-9/_+=.@-]+$/.test(name)) return "may hold only ASCII letters, digits and /_+=.@-";
+    return undefined;
+}

@@ -1,48 +1,91 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { buildIdpBundle } from "../idp-lambda/build";
-import { DEFAULT_SECURITY_POLICY } from "./aws-facts";
-import { accessRoleTrustPolicy, idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy, transferLoggingRolePolicy } from "./policies";
+import { DEFAULT_SECURITY_POLICY, partitionOf } from "./aws-facts";
+import { idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy } from "./policies";
 
 export type FtpProtocol = "FTP" | "FTPS";
+/** The interface endpoints a closed VPC needs: STS for Transfer's role sessions, Secrets Manager for a VPC-attached IdP. */
+export type EndpointService = "sts" | "secretsmanager";
 
 export const FTP_CONTROL_PORT = 21;
 export const FTP_PASSIVE_PORTS = { from: 8192, to: 8200 } as const;
+
+/**
+ * Client ranges: each CIDR takes two inbound rules (control and passive data). A security group
+ * holds 60 inbound rules per address family and a network interface takes 5 groups (VPC quotas,
+ * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+ */
+export const INBOUND_RULES_PER_GROUP_PER_FAMILY = 60;
+export const SECURITY_GROUPS_PER_INTERFACE = 5;
+export const CIDRS_PER_CLIENT_GROUP = INBOUND_RULES_PER_GROUP_PER_FAMILY / 2;
+/** The most client CIDRs of one address family the server's endpoint can admit. */
+export const MAX_ALLOWED_CIDRS_PER_FAMILY = CIDRS_PER_CLIENT_GROUP * SECURITY_GROUPS_PER_INTERFACE;
 
 export interface ClosedFtpServerArgs {
     /** Account the hub provider deploys into; the confused-deputy guards name it. */
     accountId: pulumi.Input<string>;
     region: pulumi.Input<string>;
+    /** ARN partition; derived from the region when left out. */
     partition?: pulumi.Input<string>;
     vpcId: pulumi.Input<string>;
     subnetIds: pulumi.Input<pulumi.Input<string>[]>;
-    /** The VPC's CIDR: the interface endpoints admit HTTPS from it. */
-    vpcCidrBlock: pulumi.Input<string>;
-    /** Who may connect on 21 and 8192-8200; one rule pair per CIDR, so a plain list. */
+    /** Every IPv4 CIDR of the VPC (primary and secondary): the interface endpoints admit HTTPS from each. */
+    vpcCidrBlocks: string[];
+    /** Who may connect on 21 and 8192-8200; two rules per CIDR, named after the CIDR. */
     allowedCidrs: string[];
     protocols?: FtpProtocol[];
     /** ACM certificate ARN, required when FTPS is on. */
     certificateArn?: pulumi.Input<string>;
     passiveIp?: pulumi.Input<string>;
-    /** Run the IdP Lambda inside the VPC (adds a Secrets Manager endpoint); default true. */
+    /** Run the IdP Lambda inside the VPC (needs a Secrets Manager endpoint); default true. */
     idpVpcAttached?: boolean;
+    /** Interface endpoints the VPC already has (private DNS on), by service: reused, never created twice. */
+    existingEndpointIds?: Partial<Record<EndpointService, string>>;
     logRetentionDays?: pulumi.Input<number>;
     securityPolicyName?: pulumi.Input<string>;
     /** Seconds the IdP Lambda caches a secret body; 0 disables. */
     secretCacheTtlSeconds?: number;
 }
 
-/** The Transfer Family FTP server of a closed VPC, with its IdP Lambda, endpoints and access role. */
+/** The part of a CIDR that names its rules: "10.10.0.0/16" → "10-10-0-0-16". */
+export function cidrSlug(cidr: string): string {
+    return cidr.replace(/[.:/]/g, "-");
+}
+
+/**
+ * Which client security group each CIDR's rules go to: per address family, in config order, 30
+ * CIDRs a group. Appending a CIDR never moves another CIDR's rules.
+ */
+export function clientGroupOf(allowedCidrs: string[]): Map<string, number> {
+    const seen = { ipv4: 0, ipv6: 0 };
+    const groups = new Map<string, number>();
+    for (const cidr of allowedCidrs) {
+        const family = cidr.includes(":") ? "ipv6" : "ipv4";
+        const group = Math.floor(seen[family]++ / CIDRS_PER_CLIENT_GROUP);
+        if (group >= SECURITY_GROUPS_PER_INTERFACE) {
+            throw new Error(`allowedCidrs: ${seen[family]} ${family} CIDRs; the server's endpoint admits at most ${MAX_ALLOWED_CIDRS_PER_FAMILY} per address family (${SECURITY_GROUPS_PER_INTERFACE} security groups × ${CIDRS_PER_CLIENT_GROUP} CIDRs)`);
+        }
+        groups.set(cidr, group);
+    }
+    return groups;
+}
+
+/** The Transfer Family FTP server of a closed VPC, with its IdP Lambda and the interface endpoints it needs. */
 export class ClosedFtpServer extends pulumi.ComponentResource {
     readonly serverId: pulumi.Output<string>;
     readonly serverArn: pulumi.Output<string>;
     readonly vpcEndpointId: pulumi.Output<string>;
     readonly endpointDnsName: pulumi.Output<string>;
-    readonly accessRoleArn: pulumi.Output<string>;
-    readonly accessRoleName: pulumi.Output<string>;
-    readonly accessRoleUniqueId: pulumi.Output<string>;
     readonly idpFunctionName: pulumi.Output<string>;
+    readonly idpFunctionArn: pulumi.Output<string>;
+    readonly idpRoleArn: pulumi.Output<string>;
     readonly secretPrefix: pulumi.Output<string>;
+    /** The security groups on the server's endpoint, one per 30 client CIDRs of an address family. */
+    readonly clientSecurityGroupIds: pulumi.Output<string>[];
+    /** The interface endpoints Transfer and the IdP use, created or reused, by service. */
+    readonly interfaceEndpointIds: Partial<Record<EndpointService, pulumi.Output<string>>>;
+    readonly transferLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: ClosedFtpServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("closed-ftp:index:ClosedFtpServer", name, {}, opts);
@@ -52,64 +95,74 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             throw new Error(`ClosedFtpServer ${name}: protocols include FTPS, which needs certificateArn (an ACM certificate)`);
         }
         if (args.allowedCidrs.length === 0) throw new Error(`ClosedFtpServer ${name}: allowedCidrs is empty, so no client could connect`);
+        if (args.vpcCidrBlocks.length === 0) throw new Error(`ClosedFtpServer ${name}: vpcCidrBlocks is empty; the endpoints must admit the VPC`);
+        const groupOf = clientGroupOf(args.allowedCidrs);
         const idpVpcAttached = args.idpVpcAttached ?? true;
-        const partition = args.partition ?? "aws";
+        const partition = args.partition ?? pulumi.output(args.region).apply(partitionOf);
+        const existing = args.existingEndpointIds ?? {};
 
-        const serverSecurityGroup = new aws.ec2.SecurityGroup(`${name}-sg`, {
+        const groupCount = Math.max(...groupOf.values()) + 1;
+        const clientGroups = Array.from({ length: groupCount }, (_, k) => new aws.ec2.SecurityGroup(k === 0 ? `${name}-sg` : `${name}-sg-${k + 1}`, {
             vpcId: args.vpcId,
             description: "closed-ftp: FTP control (21) and passive data (8192-8200) from allowed CIDRs only",
-        }, { parent: this });
-        args.allowedCidrs.forEach((cidr, i) => {
+        }, { parent: this }));
+        for (const cidr of args.allowedCidrs) {
             const source = cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
-            new aws.vpc.SecurityGroupIngressRule(`${name}-ftp-${i}`, {
-                securityGroupId: serverSecurityGroup.id, ipProtocol: "tcp", fromPort: FTP_CONTROL_PORT, toPort: FTP_CONTROL_PORT, ...source,
+            const securityGroupId = clientGroups[groupOf.get(cidr) as number].id;
+            // Named by what they admit: inserting a CIDR adds its two rules and touches no other.
+            new aws.vpc.SecurityGroupIngressRule(`${name}-ftp-${cidrSlug(cidr)}`, {
+                securityGroupId, ipProtocol: "tcp", fromPort: FTP_CONTROL_PORT, toPort: FTP_CONTROL_PORT, ...source,
                 description: `FTP control from ${cidr}`,
             }, { parent: this });
-            new aws.vpc.SecurityGroupIngressRule(`${name}-passive-${i}`, {
-                securityGroupId: serverSecurityGroup.id, ipProtocol: "tcp", fromPort: FTP_PASSIVE_PORTS.from, toPort: FTP_PASSIVE_PORTS.to, ...source,
+            new aws.vpc.SecurityGroupIngressRule(`${name}-passive-${cidrSlug(cidr)}`, {
+                securityGroupId, ipProtocol: "tcp", fromPort: FTP_PASSIVE_PORTS.from, toPort: FTP_PASSIVE_PORTS.to, ...source,
                 description: `FTP passive data from ${cidr}`,
             }, { parent: this });
-        });
+        }
 
         // Without STS inside the VPC, Transfer cannot assume the access role and every transfer fails.
-        const endpointSecurityGroup = new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, {
-            vpcId: args.vpcId,
-            description: "closed-ftp: HTTPS to the interface endpoints from inside the VPC",
-        }, { parent: this });
-        new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https`, {
-            securityGroupId: endpointSecurityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: args.vpcCidrBlock,
-            description: "HTTPS from the VPC",
-        }, { parent: this });
-        const interfaceEndpoint = (service: string) => new aws.ec2.VpcEndpoint(`${name}-${service}`, {
-            vpcId: args.vpcId,
-            serviceName: pulumi.interpolate`com.amazonaws.${args.region}.${service}`,
-            vpcEndpointType: "Interface",
-            privateDnsEnabled: true,
-            subnetIds: args.subnetIds,
-            securityGroupIds: [endpointSecurityGroup.id],
-        }, { parent: this });
-        const stsEndpoint = interfaceEndpoint("sts");
-        const secretsManagerEndpoint = idpVpcAttached ? interfaceEndpoint("secretsmanager") : undefined;
+        const needed: EndpointService[] = idpVpcAttached ? ["sts", "secretsmanager"] : ["sts"];
+        const toCreate = needed.filter((service) => existing[service] === undefined);
+        const endpointSecurityGroup = toCreate.length > 0
+            ? new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, {
+                vpcId: args.vpcId,
+                description: "closed-ftp: HTTPS to the interface endpoints from inside the VPC",
+            }, { parent: this })
+            : undefined;
+        if (endpointSecurityGroup) {
+            // Every CIDR of the VPC, not just the primary: a subnet in a secondary CIDR must reach STS too.
+            for (const vpcCidr of args.vpcCidrBlocks) {
+                new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https-${cidrSlug(vpcCidr)}`, {
+                    securityGroupId: endpointSecurityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: vpcCidr,
+                    description: `HTTPS from the VPC (${vpcCidr})`,
+                }, { parent: this });
+            }
+        }
+        const endpoints = new Map<EndpointService, aws.ec2.VpcEndpoint>(needed.map((service) => {
+            const existingId = existing[service];
+            // A reused endpoint is read, not managed: it shows in the plan and a preview, and is never changed.
+            const endpoint = existingId !== undefined
+                ? aws.ec2.VpcEndpoint.get(`${name}-${service}`, existingId, undefined, { parent: this })
+                : new aws.ec2.VpcEndpoint(`${name}-${service}`, {
+                    vpcId: args.vpcId,
+                    serviceName: pulumi.interpolate`com.amazonaws.${args.region}.${service}`,
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds: args.subnetIds,
+                    securityGroupIds: [(endpointSecurityGroup as aws.ec2.SecurityGroup).id],
+                }, { parent: this });
+            return [service, endpoint];
+        }));
 
         const transferLogGroup = new aws.cloudwatch.LogGroup(`${name}-transfer-logs`, {
             retentionInDays: args.logRetentionDays ?? 90,
-        }, { parent: this });
-        const loggingRole = new aws.iam.Role(`${name}-logging-role`, {
-            assumeRolePolicy: pulumi.all([args.accountId, args.region, partition]).apply(([hubAccountId, region, p]) =>
-                JSON.stringify(accessRoleTrustPolicy({ hubAccountId, region, partition: p }))),
-            description: "closed-ftp: lets Transfer Family deliver structured logs",
-        }, { parent: this });
-        new aws.iam.RolePolicy(`${name}-logging`, {
-            role: loggingRole.name,
-            policy: pulumi.all([partition, args.region, args.accountId, transferLogGroup.name]).apply(([p, region, accountId, logGroupName]) =>
-                JSON.stringify(transferLoggingRolePolicy({ partition: p, region, accountId, logGroupName }))),
         }, { parent: this });
 
         const idpLogGroup = new aws.cloudwatch.LogGroup(`${name}-idp-logs`, {
             retentionInDays: args.logRetentionDays ?? 90,
         }, { parent: this });
         const idpRole = new aws.iam.Role(`${name}-idp-role`, {
-            assumeRolePolicy: pulumi.all([args.accountId, partition]).apply(([accountId, p]) => JSON.stringify(lambdaTrustPolicy({ accountId, partition: p }))),
+            assumeRolePolicy: pulumi.output(args.accountId).apply((accountId) => JSON.stringify(lambdaTrustPolicy({ accountId }))),
             description: "closed-ftp: the identity provider Lambda",
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-idp-logs`, {
@@ -128,7 +181,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             ? new aws.ec2.SecurityGroup(`${name}-idp-sg`, {
                 vpcId: args.vpcId,
                 description: "closed-ftp: the IdP Lambda reaches Secrets Manager over HTTPS only",
-                egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.vpcCidrBlock], description: "HTTPS to the interface endpoints" }],
+                egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: args.vpcCidrBlocks, description: "HTTPS to the interface endpoints" }],
             }, { parent: this })
             : undefined;
 
@@ -145,26 +198,21 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             environment: { variables: { SECRET_CACHE_TTL_SECONDS: String(args.secretCacheTtlSeconds ?? 30), IDP_BUNDLE_SHA256: bundle.sha256 } },
             loggingConfig: { logFormat: "JSON", logGroup: idpLogGroup.name },
             vpcConfig: idpSecurityGroup ? { subnetIds: args.subnetIds, securityGroupIds: [idpSecurityGroup.id] } : undefined,
-        }, { parent: this, dependsOn: [vpcAccess, secretsManagerEndpoint].flatMap((r) => (r ? [r] : [])) });
+        }, { parent: this, dependsOn: [vpcAccess, endpoints.get("secretsmanager")].flatMap((r) => (r ? [r] : [])) });
 
-        const accessRole = new aws.iam.Role(`${name}-access-role`, {
-            assumeRolePolicy: pulumi.all([args.accountId, args.region, partition]).apply(([hubAccountId, region, p]) =>
-                JSON.stringify(accessRoleTrustPolicy({ hubAccountId, region, partition: p }))),
-            description: "closed-ftp: assumed by Transfer Family for user sessions; bucket grants are attached per bucket",
-        }, { parent: this });
-
+        // Structured logging needs no logging role; a LoggingRole would also turn on legacy logging
+        // (https://docs.aws.amazon.com/transfer/latest/userguide/structured-logging.html).
         const server = new aws.transfer.Server(name, {
             endpointType: "VPC",
-            endpointDetails: { vpcId: args.vpcId, subnetIds: args.subnetIds, securityGroupIds: [serverSecurityGroup.id] },
+            endpointDetails: { vpcId: args.vpcId, subnetIds: args.subnetIds, securityGroupIds: clientGroups.map((g) => g.id) },
             protocols,
             certificate: args.certificateArn,
             protocolDetails: { passiveIp: args.passiveIp ?? "AUTO" },
             identityProviderType: "AWS_LAMBDA",
             function: idpFunction.arn,
             securityPolicyName: args.securityPolicyName ?? DEFAULT_SECURITY_POLICY,
-            loggingRole: loggingRole.arn,
             structuredLogDestinations: [pulumi.interpolate`${transferLogGroup.arn}:*`],
-        }, { parent: this, dependsOn: [stsEndpoint] });
+        }, { parent: this, dependsOn: [endpoints.get("sts") as aws.ec2.VpcEndpoint] });
 
         new aws.lambda.Permission(`${name}-idp-invoke`, {
             action: "lambda:InvokeFunction",
@@ -191,20 +239,25 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
                 if (entries.length === 0 || !entries[0].dnsName) throw new Error(`ClosedFtpServer ${name}: the server's VPC endpoint has no DNS entry`);
                 return entries[0].dnsName;
             });
-        this.accessRoleArn = accessRole.arn;
-        this.accessRoleName = accessRole.name;
-        this.accessRoleUniqueId = accessRole.uniqueId;
         this.idpFunctionName = idpFunction.name;
+        this.idpFunctionArn = idpFunction.arn;
+        this.idpRoleArn = idpRole.arn;
         this.secretPrefix = pulumi.interpolate`aws/transfer/${server.id}/`;
+        this.clientSecurityGroupIds = clientGroups.map((g) => g.id);
+        this.interfaceEndpointIds = Object.fromEntries([...endpoints].map(([service, endpoint]) => [service, endpoint.id]));
+        this.transferLogGroupName = transferLogGroup.name;
         this.registerOutputs({
             serverId: this.serverId,
             serverArn: this.serverArn,
             vpcEndpointId: this.vpcEndpointId,
             endpointDnsName: this.endpointDnsName,
-            accessRoleArn: this.accessRoleArn,
-            accessRoleUniqueId: this.accessRoleUniqueId,
             idpFunctionName: this.idpFunctionName,
+            idpFunctionArn: this.idpFunctionArn,
+            idpRoleArn: this.idpRoleArn,
             secretPrefix: this.secretPrefix,
+            clientSecurityGroupIds: this.clientSecurityGroupIds,
+            interfaceEndpointIds: this.interfaceEndpointIds,
+            transferLogGroupName: this.transferLogGroupName,
         });
     }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { accessRoleBucketGrant, bucketPolicy, kmsKeyPolicy } from "./policies";
+import { partitionOf } from "./aws-facts";
+import { accessRoleBucketGrant, accessRoleTrustPolicy, bucketPolicy, kmsKeyPolicy } from "./policies";
 
 export type BucketEncryption = "s3" | "kms";
 
@@ -9,27 +10,38 @@ export interface CrossAccountBucketArgs {
     bucketAccountId: pulumi.Input<string>;
     hubAccountId: pulumi.Input<string>;
     region: pulumi.Input<string>;
+    /** ARN partition; derived from the region when left out. */
     partition?: pulumi.Input<string>;
-    /** The hub access role (ClosedFtpServer outputs): its name takes the grant, its unique id the bucket policy. */
-    accessRoleName: pulumi.Input<string>;
-    accessRoleUniqueId: pulumi.Input<string>;
-    /** Provider of the hub account, for the grant on the access role. */
+    /** Provider of the hub account, where this bucket's access role and its grant live. */
     hubProvider: pulumi.ProviderResource;
     encryption?: BucketEncryption;
     /** Explicit S3 bucket name; otherwise derived from the component name. */
     bucketName?: pulumi.Input<string>;
 }
 
-/** A bucket in one account that the hub's access role may use: one call, two accounts. */
+/**
+ * A bucket in one account and the hub access role that Transfer assumes for its users: one call,
+ * two accounts. One role per bucket keeps every role far inside IAM's policy-size quotas at
+ * hundreds of buckets, and a session can reach only its own bucket even before its session policy.
+ */
 export class CrossAccountBucket extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
     readonly bucketArn: pulumi.Output<string>;
     readonly kmsKeyArn: pulumi.Output<string> | undefined;
+    /** The hub role Transfer assumes for this bucket's users: every user secret of this bucket names it. */
+    readonly accessRoleArn: pulumi.Output<string>;
+    readonly accessRoleName: pulumi.Output<string>;
+    readonly accessRoleUniqueId: pulumi.Output<string>;
 
     constructor(name: string, args: CrossAccountBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("closed-ftp:index:CrossAccountBucket", name, {}, opts);
-        const partition = args.partition ?? "aws";
+        const partition = args.partition ?? pulumi.output(args.region).apply(partitionOf);
         const encryption = args.encryption ?? "s3";
+
+        const accessRole = new aws.iam.Role(`${name}-access`, {
+            assumeRolePolicy: pulumi.output(args.hubAccountId).apply((hubAccountId) => JSON.stringify(accessRoleTrustPolicy({ hubAccountId }))),
+            description: "closed-ftp: assumed by Transfer Family for the sessions of one bucket's users",
+        }, { parent: this, provider: args.hubProvider });
 
         const bucket = new aws.s3.Bucket(name, { bucket: args.bucketName }, { parent: this });
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(name, {
@@ -45,7 +57,7 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
                 description: pulumi.interpolate`closed-ftp: SSE-KMS for bucket ${bucket.bucket}`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
-                policy: pulumi.all([args.bucketAccountId, args.hubAccountId, args.accessRoleUniqueId, args.region, partition]).apply(
+                policy: pulumi.all([args.bucketAccountId, args.hubAccountId, accessRole.uniqueId, args.region, partition]).apply(
                     ([keyAccountId, hubAccountId, accessRoleUniqueId, region, p]) =>
                         JSON.stringify(kmsKeyPolicy({ keyAccountId, hubAccountId, accessRoleUniqueId, region, partition: p }))),
             }, { parent: this })
@@ -60,20 +72,25 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
         // RoleId, not the role ARN: a recreated role gets a new id and must not inherit the grant.
         new aws.s3.BucketPolicy(name, {
             bucket: bucket.id,
-            policy: pulumi.all([bucket.arn, args.bucketAccountId, args.hubAccountId, args.accessRoleUniqueId, partition]).apply(
+            policy: pulumi.all([bucket.arn, args.bucketAccountId, args.hubAccountId, accessRole.uniqueId, partition]).apply(
                 ([bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId, p]) =>
                     JSON.stringify(bucketPolicy({ bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId, partition: p }))),
         }, { parent: this, dependsOn: [publicAccessBlock] });
 
         new aws.iam.RolePolicy(`${name}-grant`, {
-            role: args.accessRoleName,
-            policy: pulumi.all([bucket.arn, key?.arn, partition]).apply(([bucketArn, kmsKeyArn, p]) =>
-                JSON.stringify(accessRoleBucketGrant({ bucketArn, kmsKeyArn, partition: p }))),
+            role: accessRole.name,
+            policy: pulumi.all([bucket.arn, key?.arn]).apply(([bucketArn, kmsKeyArn]) => JSON.stringify(accessRoleBucketGrant({ bucketArn, kmsKeyArn }))),
         }, { parent: this, provider: args.hubProvider });
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
         this.kmsKeyArn = key?.arn;
-        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });
+        this.accessRoleArn = accessRole.arn;
+        this.accessRoleName = accessRole.name;
+        this.accessRoleUniqueId = accessRole.uniqueId;
+        this.registerOutputs({
+            bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn,
+            accessRoleArn: this.accessRoleArn, accessRoleName: this.accessRoleName, accessRoleUniqueId: this.accessRoleUniqueId,
+        });
     }
 }

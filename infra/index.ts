@@ -2,5 +2,6 @@
 export * from "./closed-ftp-server";
 export * from "./ftp-user";
 export * from "./cross-account-bucket";
+export * from "./isolated-vpc";
 export * from "./aws-facts";
 export * as policies from "./policies";

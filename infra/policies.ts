@@ -41,6 +41,7 @@ export const SESSION_POLICY_MAX_LENGTH = 2048;
 
 const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_UNIQUE_ID = /^AROA[A-Z0-9]{12,}$/;
+const KMS_KEY_ARN = /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 const SERVER_ID = TRANSFER_SERVER_ID;
 
 function requireMatch(what: string, value: string, rule: RegExp, ruleText: string): void {
@@ -70,23 +71,23 @@ function transferTrust(accountId: string): PolicyDocument {
 }
 
 /**
- * Trust of the access role (and the logging role): Transfer, on behalf of the hub account only.
+ * Trust of a bucket's access role: Transfer, on behalf of the hub account only.
  * aws:SourceAccount is the guard; an aws:SourceArn condition would have to match the per-user
  * ARNs Transfer sends for sessions, whose shape differs by identity-provider type.
  */
-export function accessRoleTrustPolicy(a: { hubAccountId: string; region: string; partition?: string }): PolicyDocument {
+export function accessRoleTrustPolicy(a: { hubAccountId: string }): PolicyDocument {
     return transferTrust(a.hubAccountId);
 }
 
-/** The hub access role's identity grant for ONE bucket (and its key, for SSE-KMS). */
-export function accessRoleBucketGrant(a: { bucketArn: string; kmsKeyArn?: string; partition?: string }): PolicyDocument {
+/** A bucket access role's identity grant: its ONE bucket (and that bucket's key, for SSE-KMS). */
+export function accessRoleBucketGrant(a: { bucketArn: string; kmsKeyArn?: string }): PolicyDocument {
     bucketName(a.bucketArn);
     const statements: PolicyStatement[] = [
         { Sid: "ListAndLocateBucket", Effect: "Allow", Action: [...TRANSFER_BUCKET_ACTIONS], Resource: a.bucketArn },
         { Sid: "ReadWriteObjects", Effect: "Allow", Action: [...TRANSFER_OBJECT_ACTIONS], Resource: `${a.bucketArn}/*` },
     ];
     if (a.kmsKeyArn !== undefined) {
-        requireMatch("kmsKeyArn", a.kmsKeyArn, /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, "a KMS key ARN (an alias cannot be granted across accounts)");
+        requireKeyArn(a.kmsKeyArn);
         statements.push({ Sid: "UseBucketKey", Effect: "Allow", Action: [...KMS_DATA_ACTIONS], Resource: a.kmsKeyArn });
     }
     return document(...statements);
@@ -128,30 +129,6 @@ export function idpLogsPolicy(a: { partition?: string; region: string; accountId
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
         Resource: `${logGroupArn(a)}:*`,
     });
-}
-
-/**
- * What Transfer's structured logging needs from its logging role. Log delivery is configured
- * through the CloudWatch Logs vended-log APIs, which take no resource ARN, hence `*` there.
- */
-export function transferLoggingRolePolicy(a: { partition?: string; region: string; accountId: string; logGroupName: string }): PolicyDocument {
-    return document(
-        {
-            Sid: "ConfigureLogDelivery",
-            Effect: "Allow",
-            Action: [
-                "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery",
-                "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups",
-            ],
-            Resource: "*",
-        },
-        {
-            Sid: "WriteServerLogGroup",
-            Effect: "Allow",
-            Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-            Resource: `${logGroupArn(a)}:*`,
-        },
-    );
 }
 
 /**
@@ -229,11 +206,22 @@ export function validatePrefix(prefix: string): void {
     if (problem) throw new Error(problem);
 }
 
+/** What a session needs on its bucket's SSE-KMS key: S3 decrypts to read; writes also generate data keys (multipart uploads decrypt too). */
+const SESSION_KEY_READ_ACTIONS: readonly string[] = ["kms:Decrypt"];
+const SESSION_KEY_WRITE_ACTIONS: readonly string[] = ["kms:Decrypt", "kms:GenerateDataKey"];
+
+function requireKeyArn(kmsKeyArn: string): void {
+    requireMatch("kmsKeyArn", kmsKeyArn, KMS_KEY_ARN, "a KMS key ARN (an alias cannot be granted across accounts)");
+}
+
 /**
  * The session policy Transfer applies to a user: the bucket may be listed only under the prefix,
- * objects only under "<prefix>/", writes and deletes only for read-write users. Returns minified JSON.
+ * objects only under "<prefix>/", writes and deletes only for read-write users, and, for an
+ * SSE-KMS bucket, only that bucket's key. Transfer evaluates every call, and the KMS calls S3 makes
+ * for it, as the role intersected with this policy, so a KMS bucket's user without the key statement
+ * logs in and then fails every get and put. Returns minified JSON.
  */
-export function sessionPolicy(a: { bucketName: string; prefix: string; access: Access; partition?: string }): string {
+export function sessionPolicy(a: { bucketName: string; prefix: string; access: Access; kmsKeyArn?: string; partition?: string }): string {
     validatePrefix(a.prefix);
     const bucketArn = `arn:${a.partition ?? "aws"}:s3:::${a.bucketName}`;
     const objects = `${bucketArn}/${a.prefix}/*`;
@@ -250,6 +238,11 @@ export function sessionPolicy(a: { bucketName: string; prefix: string; access: A
         { Sid: "ReadHome", Effect: "Allow", Action: [...OBJECT_READ_ACTIONS], Resource: objects },
     ];
     if (a.access === "read-write") statements.push({ Sid: "WriteHome", Effect: "Allow", Action: [...OBJECT_WRITE_ACTIONS], Resource: objects });
+    if (a.kmsKeyArn !== undefined) {
+        requireKeyArn(a.kmsKeyArn);
+        const actions = a.access === "read-write" ? SESSION_KEY_WRITE_ACTIONS : SESSION_KEY_READ_ACTIONS;
+        statements.push({ Sid: "UseBucketKey", Effect: "Allow", Action: [...actions], Resource: a.kmsKeyArn });
+    }
     const rendered = JSON.stringify(document(...statements));
     if (rendered.length > SESSION_POLICY_MAX_LENGTH) {
         throw new Error(`session policy for bucket "${a.bucketName}" prefix "${a.prefix}" is ${rendered.length} characters; Transfer accepts at most ${SESSION_POLICY_MAX_LENGTH} (shorten the prefix)`);

@@ -7,6 +7,8 @@ export interface PlanResource {
     name: string;
     /** False for component resources; a custom resource with a null provider uses the default provider. */
     custom: boolean;
+    /** True for a resource the program only reads (`Resource.get`): it exists already and is never changed. */
+    read?: boolean;
     /** URN of the parent resource, or null for the stack's direct children. */
     parent: string | null;
     /** URN of the provider resource this resource was registered with; null for components and the default provider. */

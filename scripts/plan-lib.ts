@@ -4,8 +4,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { readStackConfig } from "../stacks/config";
-import { deployClosedFtp } from "../stacks/program";
-import { MockCloud, revealSecrets } from "./mock-cloud";
+import { Credentials, deployClosedFtp } from "../stacks/program";
+import { MockCloud, MockVpc, revealSecrets, worldAsDeclared } from "./mock-cloud";
 import { PlanDocument } from "./plan-format";
 
 export const PROJECT = "closed-ftp";
@@ -99,15 +99,30 @@ export interface PlanRun {
  * Runs the program on a fresh mock cloud. Throws the program's own errors (a ConfigValidationError
  * for bad config) and any error raised while resources resolve.
  */
-export async function runPlan(stack: string, stackConfig: StackConfig): Promise<PlanRun> {
+export interface PlanOptions {
+    /** The existing VPCs of the hub account; default: the one the stack file names, as it declares it. */
+    vpcs?: Record<string, MockVpc>;
+    credentials?: Credentials;
+}
+
+function parsedOrNothing(value: string | undefined): unknown {
+    try {
+        return value === undefined ? undefined : JSON.parse(value);
+    } catch {
+        return undefined;
+    }
+}
+
+export async function runPlan(stack: string, stackConfig: StackConfig, options: PlanOptions = {}): Promise<PlanRun> {
     const region = stackConfig.config["aws:region"];
-    const cloud = await MockCloud.install({ project: PROJECT, stack, defaultRegion: region });
+    const vpcs = options.vpcs ?? worldAsDeclared(parsedOrNothing(stackConfig.config["closed-ftp:network"]), region);
+    const cloud = await MockCloud.install({ project: PROJECT, stack, defaultRegion: region, vpcs });
     pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
     try {
-        const outputs = await resolveDeep(deployClosedFtp(readStackConfig()));
+        const outputs = await resolveDeep(await deployClosedFtp(readStackConfig(), { credentials: options.credentials }));
         await cloud.settled();
         if (failures.length > 0) throw failures[0];
         return { cloud, document: { stack, resources: cloud.resources, outputs: outputs as Record<string, unknown> } };

@@ -2,7 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { DEFAULT_SECURITY_POLICY, partitionOf, TRANSFER_USER_NAME } from "../infra/aws-facts";
+import { DEFAULT_SECURITY_POLICY, partitionOf, s3BucketNameProblem, TRANSFER_USER_NAME } from "../infra/aws-facts";
+import { EndpointService, MAX_ALLOWED_CIDRS_PER_FAMILY } from "../infra/closed-ftp-server";
 import { prefixProblem } from "../infra/policies";
 
 export { DEFAULT_SECURITY_POLICY, TRANSFER_USER_NAME };
@@ -11,9 +12,9 @@ export type Protocol = "FTP" | "FTPS";
 export type Access = "read-write" | "read-only";
 export type Encryption = "s3" | "kms";
 
-export interface AccountModel { key: string; accountId: string; deployRoleArn?: string }
+export interface AccountModel { key: string; accountId: string; deployRoleArn?: string; previewRoleArn?: string }
 export type NetworkModel =
-    | { kind: "existing"; vpcId: string; subnetIds: string[]; allowedCidrs: string[] }
+    | { kind: "existing"; vpcId: string; subnetIds: string[]; existingEndpoints: EndpointService[]; allowedCidrs: string[] }
     | { kind: "new"; cidrBlock: string; availabilityZones: number; allowedCidrs: string[] };
 export interface ServerModel { protocols: Protocol[]; certificateArn?: string; passiveIp: string; idpVpcAttached: boolean; logRetentionDays: number; securityPolicyName: string }
 export interface BucketModel { name: string; account: string; bucketName?: string; encryption: Encryption }
@@ -83,15 +84,27 @@ const cidr = z.string().superRefine((value, ctx) => {
     if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
 });
 
-const hubSchema = z.strictObject({ accountId, deployRoleArn: roleArn.optional() });
-const spokeSchema = z.strictObject({ accountId, deployRoleArn: roleArn });
+const hubSchema = z.strictObject({ accountId, deployRoleArn: roleArn.optional(), previewRoleArn: roleArn.optional() });
+const spokeSchema = z.strictObject({ accountId, deployRoleArn: roleArn, previewRoleArn: roleArn.optional() });
+
+/** At most this many client CIDRs per address family fit the security groups of the server's endpoint. */
+function cidrsFitTheEndpoint(cidrs: string[], ctx: z.RefinementCtx): void {
+    for (const family of ["IPv4", "IPv6"]) {
+        const count = cidrs.filter((c) => c.includes(":") === (family === "IPv6")).length;
+        if (count > MAX_ALLOWED_CIDRS_PER_FAMILY) {
+            ctx.addIssue({ code: "custom", message: `${count} ${family} CIDRs; at most ${MAX_ALLOWED_CIDRS_PER_FAMILY} fit (5 security groups on the server's endpoint × 60 inbound rules per family ÷ 2 rules per CIDR): merge ranges` });
+        }
+    }
+}
 
 const networkSchema = z.strictObject({
     vpcId: z.string().regex(VPC_ID, { error: (i) => `"${String(i.input)}" is not a VPC id (vpc- and 8 or 17 hex)` }).optional(),
     subnetIds: z.array(z.string().regex(SUBNET_ID, { error: (i) => `"${String(i.input)}" is not a subnet id (subnet- and 8 or 17 hex)` })).min(1, "name at least one subnet").optional(),
     cidrBlock: cidr.optional(),
     availabilityZones: z.number().int().min(1).max(3).optional(),
-    allowedCidrs: z.array(cidr).min(1, "name at least one client network: nobody could connect"),
+    /** Interface endpoints the existing VPC already has (with private DNS): looked up and reused, not created. */
+    existingEndpoints: z.array(z.enum(["sts", "secretsmanager"], { error: (i) => `"${String(i.input)}" is not sts or secretsmanager (the interface endpoints closed-ftp needs)` })).optional(),
+    allowedCidrs: z.array(cidr).min(1, "name at least one client network: nobody could connect").superRefine(cidrsFitTheEndpoint),
 });
 
 const serverSchema = z.strictObject({
@@ -142,15 +155,6 @@ function salvage(schema: z.ZodObject, items: unknown[], error: z.ZodError): unkn
         const partial = schema.partial().safeParse(kept);
         return partial.success ? partial.data : undefined;
     });
-}
-
-export function s3BucketNameProblem(name: string): string | undefined {
-    if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters";
-    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return "may hold only lowercase letters, digits, dots and dashes, starting and ending with a letter or digit";
-    if (name.includes("..")) return "may not contain two dots in a row";
-    if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "may not look like an IP address";
-    if (name.startsWith("xn--") || name.startsWith("sthree-") || name.endsWith("-s3alias") || name.endsWith("--ol-s3")) return "uses a prefix or suffix S3 reserves";
-    return undefined;
 }
 
 function pathOf(key: string, path: PropertyKey[]): string {
@@ -224,13 +228,17 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
         if (match[2] !== account) add(path, `role is in account ${match[2]}, but the account is ${account}: the provider would refuse to deploy`);
         if (region && match[1] !== partition) add(path, `partition "${match[1]}" does not match region ${region} (partition ${partition})`);
     };
-    if (hub) checkRole(`${NAMESPACE}:hub.deployRoleArn`, hub.deployRoleArn, hub.accountId);
+    if (hub) {
+        checkRole(`${NAMESPACE}:hub.deployRoleArn`, hub.deployRoleArn, hub.accountId);
+        checkRole(`${NAMESPACE}:hub.previewRoleArn`, hub.previewRoleArn, hub.accountId);
+    }
 
     const seenAccounts = new Map<string, string>(hub ? [[hub.accountId, HUB_KEY]] : []);
     for (const [key, spoke] of Object.entries(accounts)) {
         const path = `${NAMESPACE}:accounts.${key}`;
         if (!ACCOUNT_KEY.test(key) || key === HUB_KEY) add(path, `account key "${key}" must be lowercase letters, digits or dashes (max 31), starting with a letter, and not "${HUB_KEY}"`);
         checkRole(`${path}.deployRoleArn`, spoke.deployRoleArn, spoke.accountId);
+        checkRole(`${path}.previewRoleArn`, spoke.previewRoleArn, spoke.accountId);
         const owner = seenAccounts.get(spoke.accountId);
         if (owner) add(`${path}.accountId`, `${spoke.accountId} is already ${owner === HUB_KEY ? "the hub account" : `account "${owner}"`}: one provider per account`);
         else seenAccounts.set(spoke.accountId, key);
@@ -241,13 +249,17 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
         const path = `${NAMESPACE}:network`;
         const existing = network.vpcId !== undefined || network.subnetIds !== undefined;
         const fresh = network.cidrBlock !== undefined || network.availabilityZones !== undefined;
+        const reused = network.existingEndpoints ?? [];
+        if (new Set(reused).size !== reused.length) add(`${path}.existingEndpoints`, "lists an endpoint twice");
+        if (fresh && reused.length > 0) add(`${path}.existingEndpoints`, "only an existing VPC (vpcId) can have endpoints already; a new VPC gets its own");
+        if (reused.includes("secretsmanager") && server.idpVpcAttached === false) add(`${path}.existingEndpoints`, `lists secretsmanager, but ${NAMESPACE}:server.idpVpcAttached is false: the IdP does not use it`);
         if (existing && fresh) add(path, "give an existing VPC (vpcId + subnetIds) or a new one (cidrBlock), not both");
         else if (!existing && !fresh) add(path, "give an existing VPC (vpcId + subnetIds) or a CIDR for a new isolated VPC (cidrBlock)");
         else if (existing) {
             if (network.vpcId === undefined) add(`${path}.vpcId`, "is required with subnetIds");
             if (network.subnetIds === undefined) add(`${path}.subnetIds`, "is required with vpcId: the server's endpoint needs subnets");
             else if (new Set(network.subnetIds).size !== network.subnetIds.length) add(`${path}.subnetIds`, "lists a subnet twice");
-            if (network.vpcId && network.subnetIds) networkModel = { kind: "existing", vpcId: network.vpcId, subnetIds: network.subnetIds, allowedCidrs: network.allowedCidrs };
+            if (network.vpcId && network.subnetIds) networkModel = { kind: "existing", vpcId: network.vpcId, subnetIds: network.subnetIds, existingEndpoints: reused, allowedCidrs: network.allowedCidrs };
         } else if (network.cidrBlock === undefined) add(`${path}.cidrBlock`, "is required with availabilityZones");
         else {
             const bits = Number(network.cidrBlock.split("/")[1]);
@@ -328,8 +340,10 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
     if (issues.length > 0 || !hub || !networkModel) return undefined;
     return {
         region,
-        hub: { key: HUB_KEY, accountId: hub.accountId, ...(hub.deployRoleArn ? { deployRoleArn: hub.deployRoleArn } : {}) },
-        spokes: Object.entries(accounts).sort(([a], [b]) => a.localeCompare(b)).map(([key, s]) => ({ key, accountId: s.accountId, deployRoleArn: s.deployRoleArn })),
+        hub: { key: HUB_KEY, accountId: hub.accountId, ...(hub.deployRoleArn ? { deployRoleArn: hub.deployRoleArn } : {}), ...(hub.previewRoleArn ? { previewRoleArn: hub.previewRoleArn } : {}) },
+        spokes: Object.entries(accounts).sort(([a], [b]) => a.localeCompare(b)).map(([key, s]) => ({
+            key, accountId: s.accountId, deployRoleArn: s.deployRoleArn, ...(s.previewRoleArn ? { previewRoleArn: s.previewRoleArn } : {}),
+        })),
         network: networkModel,
         server: {
             protocols,

@@ -1,11 +1,12 @@
 // Entry point of `pulumi up` / `pulumi preview`: stack config → validated model → the deployment.
+// CLOSED_FTP_CREDENTIALS=preview makes every provider assume its account's read-only preview role.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError, readStackConfig } from "./config";
-import { deployClosedFtp } from "./program";
+import { credentialsFrom, CREDENTIALS_ENV, deployClosedFtp } from "./program";
 
-function model() {
+async function main() {
     try {
-        return readStackConfig();
+        return await deployClosedFtp(readStackConfig(), { credentials: credentialsFrom(process.env[CREDENTIALS_ENV]) });
     } catch (err) {
         // RunError ends the program with the message alone: every issue, its path, no stack trace.
         if (err instanceof ConfigValidationError) throw new pulumi.RunError(err.message);
@@ -13,4 +14,4 @@ function model() {
     }
 }
 
-export = deployClosedFtp(model());
+export = main();

@@ -1,11 +1,11 @@
-// The program: a validated stack model → one provider per account → the components.
+// The program: a validated stack model → one provider per account → what the accounts already
+// have, looked up before anything is created → the components.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
 import * as random from "@pulumi/random";
-import { ClosedFtpServer, CrossAccountBucket, FtpUser } from "../infra";
+import { ClosedFtpServer, CrossAccountBucket, EndpointService, FtpUser, IsolatedVpc } from "../infra";
 import { partitionOf } from "../infra/aws-facts";
-import { AccountModel, NetworkModel, StackModel, UserModel } from "./config";
+import { AccountModel, ConfigIssue, ConfigValidationError, HUB_KEY, NAMESPACE, NetworkModel, StackModel, UserModel } from "./config";
 
 export interface UserOutput {
     bucket: string;
@@ -14,6 +14,8 @@ export interface UserOutput {
     account: string;
     accountId: string;
     access: string;
+    /** The role Transfer assumes for this user: its bucket's access role. */
+    accessRoleArn: pulumi.Output<string>;
     allowedSourceCidrs?: string[];
 }
 
@@ -22,6 +24,9 @@ export interface BucketOutput {
     account: string;
     accountId: string;
     encryption: string;
+    accessRoleArn: pulumi.Output<string>;
+    accessRoleUniqueId: pulumi.Output<string>;
+    kmsKeyArn?: pulumi.Output<string>;
 }
 
 export interface StackOutputs {
@@ -31,8 +36,7 @@ export interface StackOutputs {
     serverArn: pulumi.Output<string>;
     endpointDnsName: pulumi.Output<string>;
     vpcEndpointId: pulumi.Output<string>;
-    accessRoleArn: pulumi.Output<string>;
-    accessRoleUniqueId: pulumi.Output<string>;
+    vpcId: pulumi.Input<string>;
     idpFunctionName: pulumi.Output<string>;
     secretPrefix: pulumi.Output<string>;
     users: Record<string, UserOutput>;
@@ -41,56 +45,142 @@ export interface StackOutputs {
     buckets: Record<string, BucketOutput>;
 }
 
-export const HUB = "hub";
+/**
+ * Which role each provider assumes. A pull request's preview runs code nobody has reviewed yet, so
+ * it assumes each account's read-only preview role, never the deploy role.
+ */
+export type Credentials = "deploy" | "preview";
+export const CREDENTIALS_ENV = "CLOSED_FTP_CREDENTIALS";
+
+/** CLOSED_FTP_CREDENTIALS: unset or "deploy" for `pulumi up`, "preview" for pull-request previews. */
+export function credentialsFrom(value: string | undefined): Credentials {
+    if (value === undefined || value === "" || value === "deploy") return "deploy";
+    if (value === "preview") return "preview";
+    throw new ConfigValidationError([{ path: CREDENTIALS_ENV, message: `"${value}" is not deploy or preview` }]);
+}
+
+function roleToAssume(account: AccountModel, credentials: Credentials): string | undefined {
+    if (credentials === "deploy") return account.deployRoleArn;
+    if (account.previewRoleArn) return account.previewRoleArn;
+    // No role at all means ambient credentials, which the preview job holds read-only anyway.
+    if (!account.deployRoleArn) return undefined;
+    const path = account.key === HUB_KEY ? `${NAMESPACE}:hub.previewRoleArn` : `${NAMESPACE}:accounts.${account.key}.previewRoleArn`;
+    throw new ConfigValidationError([{ path, message: `is required when ${CREDENTIALS_ENV}=preview: a preview must never assume the deploy role ${account.deployRoleArn}` }]);
+}
 
 /** One provider per account; `allowedAccountIds` makes a wrong credential fail instead of deploying elsewhere. */
-function accountProvider(account: AccountModel, model: StackModel): aws.Provider {
+function accountProvider(account: AccountModel, model: StackModel, credentials: Credentials): aws.Provider {
     const stack = pulumi.getStack();
-    return new aws.Provider(account.key === HUB ? HUB : `spoke-${account.key}`, {
+    const roleArn = roleToAssume(account, credentials);
+    return new aws.Provider(account.key === HUB_KEY ? HUB_KEY : `spoke-${account.key}`, {
         region: model.region as aws.Region,
         allowedAccountIds: [account.accountId],
-        assumeRoles: account.deployRoleArn
-            ? [{ roleArn: account.deployRoleArn, sessionName: `closed-ftp-${stack}`.slice(0, 64) }]
-            : undefined,
+        assumeRoles: roleArn ? [{ roleArn, sessionName: `closed-ftp-${stack}`.slice(0, 64) }] : undefined,
         defaultTags: { tags: { Project: "closed-ftp", Stack: stack, Account: account.key } },
     });
 }
 
-function network(model: NetworkModel, hub: aws.Provider): { vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string[]>; cidrBlock: pulumi.Input<string> } {
-    if (model.kind === "existing") {
-        const vpc = aws.ec2.getVpcOutput({ id: model.vpcId }, { provider: hub });
-        return { vpcId: model.vpcId, subnetIds: model.subnetIds, cidrBlock: vpc.cidrBlock };
-    }
-    // Isolated subnets only: no internet gateway, no NAT, no default route.
-    const vpc = new awsx.ec2.Vpc("network", {
-        cidrBlock: model.cidrBlock,
-        numberOfAvailabilityZones: model.availabilityZones,
-        subnetStrategy: "Auto",
-        subnetSpecs: [{ type: "Isolated", name: "isolated" }],
-        natGateways: { strategy: "None" },
-        enableDnsSupport: true,
-        enableDnsHostnames: true,
-    }, { providers: [hub] });
-    return { vpcId: vpc.vpcId, subnetIds: vpc.isolatedSubnetIds, cidrBlock: model.cidrBlock };
+/** The network as it is in the hub account, checked before any resource is created. */
+interface ResolvedNetwork {
+    kind: NetworkModel["kind"];
+    vpcId?: string;
+    subnetIds?: string[];
+    cidrBlocks: string[];
+    availabilityZones: string[];
+    existingEndpointIds: Partial<Record<EndpointService, string>>;
 }
 
-export function deployClosedFtp(model: StackModel): StackOutputs {
+async function lookUp<T>(what: string, call: () => Promise<T>, issues: ConfigIssue[], path: string): Promise<T | undefined> {
+    try {
+        return await call();
+    } catch (err) {
+        issues.push({ path, message: `${what}: ${(err as Error).message ?? String(err)}` });
+        return undefined;
+    }
+}
+
+async function lookUpNetwork(model: StackModel, hub: aws.Provider): Promise<ResolvedNetwork> {
+    const network = model.network;
+    const issues: ConfigIssue[] = [];
+    const path = `${NAMESPACE}:network`;
+    const opts = { provider: hub };
+    if (network.kind === "new") {
+        const zones = await lookUp(`the availability zones of ${model.region}`, () =>
+            aws.getAvailabilityZones({ state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts), issues, `${path}.availabilityZones`);
+        const names = zones?.names ?? [];
+        if (zones && names.length < network.availabilityZones) {
+            issues.push({ path: `${path}.availabilityZones`, message: `${network.availabilityZones} zones asked, but ${model.region} offers ${names.length} (${names.join(", ")})` });
+        }
+        if (issues.length > 0) throw new ConfigValidationError(issues);
+        return { kind: "new", cidrBlocks: [network.cidrBlock], availabilityZones: names.slice(0, network.availabilityZones), existingEndpointIds: {} };
+    }
+
+    const vpc = await lookUp(`VPC ${network.vpcId} in the hub account ${model.hub.accountId}`, () => aws.ec2.getVpc({ id: network.vpcId }, opts), issues, `${path}.vpcId`);
+    if (vpc && !(vpc.enableDnsSupport && vpc.enableDnsHostnames)) {
+        issues.push({ path: `${path}.vpcId`, message: `VPC ${network.vpcId} must have DNS support and DNS hostnames on: interface endpoints with private DNS need both` });
+    }
+    const subnets = await Promise.all(network.subnetIds.map((id, i) =>
+        lookUp(`subnet ${id}`, () => aws.ec2.getSubnet({ id }, opts), issues, `${path}.subnetIds[${i}]`)));
+    const zoneOwner = new Map<string, number>();
+    subnets.forEach((subnet, i) => {
+        if (!subnet) return;
+        const at = `${path}.subnetIds[${i}]`;
+        if (subnet.vpcId !== network.vpcId) issues.push({ path: at, message: `subnet ${subnet.id} is in ${subnet.vpcId}, not in ${network.vpcId}` });
+        const first = zoneOwner.get(subnet.availabilityZone);
+        // Interface endpoints (and the server's endpoint) take at most one subnet per zone.
+        if (first !== undefined) issues.push({ path: at, message: `subnet ${subnet.id} is in ${subnet.availabilityZone} like subnetIds[${first}]: interface endpoints take one subnet per availability zone` });
+        else zoneOwner.set(subnet.availabilityZone, i);
+    });
+    const existingEndpointIds: Partial<Record<EndpointService, string>> = {};
+    for (const service of network.existingEndpoints) {
+        const serviceName = `com.amazonaws.${model.region}.${service}`;
+        const endpoint = await lookUp(`no usable ${service} interface endpoint (${serviceName}) in VPC ${network.vpcId}`, () =>
+            aws.ec2.getVpcEndpoint({ vpcId: network.vpcId, serviceName, filters: [{ name: "vpc-endpoint-type", values: ["Interface"] }] }, opts),
+        issues, `${path}.existingEndpoints`);
+        if (!endpoint) continue;
+        if (!endpoint.privateDnsEnabled) {
+            issues.push({ path: `${path}.existingEndpoints`, message: `the ${service} endpoint ${endpoint.id} in VPC ${network.vpcId} has private DNS off: Transfer and the IdP resolve the public name, so calls would leave for the internet and time out` });
+        } else existingEndpointIds[service] = endpoint.id;
+    }
+    if (issues.length > 0) throw new ConfigValidationError(issues);
+    const cidrBlocks = (vpc?.cidrBlockAssociations ?? []).filter((a) => a.state === "associated").map((a) => a.cidrBlock);
+    return {
+        kind: "existing",
+        vpcId: network.vpcId,
+        subnetIds: network.subnetIds,
+        cidrBlocks: cidrBlocks.length > 0 ? cidrBlocks : [vpc?.cidrBlock as string],
+        availabilityZones: subnets.map((s) => s?.availabilityZone as string),
+        existingEndpointIds,
+    };
+}
+
+export interface ProgramOptions {
+    credentials?: Credentials;
+}
+
+/** Deploys the stack model. Every look-up happens, and every problem is reported, before the first cloud resource. */
+export async function deployClosedFtp(model: StackModel, options: ProgramOptions = {}): Promise<StackOutputs> {
+    const credentials = options.credentials ?? "deploy";
     const partition = partitionOf(model.region);
-    const accounts = new Map<string, AccountModel>([[HUB, model.hub], ...model.spokes.map((s): [string, AccountModel] => [s.key, s])]);
-    const providers = new Map<string, aws.Provider>([...accounts.values()].map((a) => [a.key, accountProvider(a, model)]));
-    const hubProvider = providers.get(HUB) as aws.Provider;
+    const accounts = new Map<string, AccountModel>([[HUB_KEY, model.hub], ...model.spokes.map((s): [string, AccountModel] => [s.key, s])]);
+    const providers = new Map<string, aws.Provider>([...accounts.values()].map((a) => [a.key, accountProvider(a, model, credentials)]));
+    const hubProvider = providers.get(HUB_KEY) as aws.Provider;
     // random has no account, but an explicit provider keeps every resource off the default providers.
     const randomProvider = new random.Provider("random", {});
 
-    const net = network(model.network, hubProvider);
+    const net = await lookUpNetwork(model, hubProvider);
+    const vpc = net.kind === "new"
+        ? new IsolatedVpc("network", { cidrBlock: net.cidrBlocks[0], availabilityZones: net.availabilityZones }, { provider: hubProvider })
+        : undefined;
     const server = new ClosedFtpServer("ftp", {
         accountId: model.hub.accountId,
         region: model.region,
         partition,
-        vpcId: net.vpcId,
-        subnetIds: net.subnetIds,
-        vpcCidrBlock: net.cidrBlock,
+        vpcId: vpc ? vpc.vpcId : net.vpcId as string,
+        subnetIds: vpc ? vpc.subnetIds : net.subnetIds as string[],
+        vpcCidrBlocks: net.cidrBlocks,
         allowedCidrs: model.network.allowedCidrs,
+        existingEndpointIds: net.existingEndpointIds,
         protocols: model.server.protocols,
         certificateArn: model.server.certificateArn,
         passiveIp: model.server.passiveIp,
@@ -106,8 +196,6 @@ export function deployClosedFtp(model: StackModel): StackOutputs {
             hubAccountId: model.hub.accountId,
             region: model.region,
             partition,
-            accessRoleName: server.accessRoleName,
-            accessRoleUniqueId: server.accessRoleUniqueId,
             hubProvider,
             encryption: b.encryption,
             bucketName: b.bucketName,
@@ -117,13 +205,14 @@ export function deployClosedFtp(model: StackModel): StackOutputs {
 
     const users = model.users.map((u: UserModel) => {
         const home = buckets.get(u.bucket);
-        if (!home) throw new Error(`closed-ftp:users: bucket "${u.bucket}" of user "${u.userName}" is not defined`);
+        if (!home) throw new Error(`${NAMESPACE}:users: bucket "${u.bucket}" of user "${u.userName}" is not defined`);
         const password = model.passwords[u.userName];
         const user = new FtpUser(`user-${u.userName}`, {
             serverId: server.serverId,
             userName: u.userName,
-            accessRoleArn: server.accessRoleArn,
+            accessRoleArn: home.bucket.accessRoleArn,
             bucketName: home.bucket.bucketName,
+            kmsKeyArn: home.bucket.kmsKeyArn,
             prefix: u.prefix,
             access: u.access,
             allowedSourceCidrs: u.allowedSourceCidrs,
@@ -140,8 +229,7 @@ export function deployClosedFtp(model: StackModel): StackOutputs {
         serverArn: server.serverArn,
         endpointDnsName: server.endpointDnsName,
         vpcEndpointId: server.vpcEndpointId,
-        accessRoleArn: server.accessRoleArn,
-        accessRoleUniqueId: server.accessRoleUniqueId,
+        vpcId: vpc ? vpc.vpcId : net.vpcId as string,
         idpFunctionName: server.idpFunctionName,
         secretPrefix: server.secretPrefix,
         users: Object.fromEntries(users.map(({ model: u, home }) => [u.userName, {
@@ -151,6 +239,7 @@ export function deployClosedFtp(model: StackModel): StackOutputs {
             account: home.account.key,
             accountId: home.account.accountId,
             access: u.access,
+            accessRoleArn: home.bucket.accessRoleArn,
             ...(u.allowedSourceCidrs ? { allowedSourceCidrs: u.allowedSourceCidrs } : {}),
         }])),
         userPasswords: pulumi.secret(pulumi.all(Object.fromEntries(users.map(({ model: u, user }) => [u.userName, user.password])))),
@@ -159,6 +248,9 @@ export function deployClosedFtp(model: StackModel): StackOutputs {
             account: account.key,
             accountId: account.accountId,
             encryption: b.encryption,
+            accessRoleArn: bucket.accessRoleArn,
+            accessRoleUniqueId: bucket.accessRoleUniqueId,
+            ...(bucket.kmsKeyArn ? { kmsKeyArn: bucket.kmsKeyArn } : {}),
         }])),
     };
 }

@@ -10,7 +10,7 @@ const SUBNETS = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
 
 function serverArgs(overrides: Partial<ClosedFtpServerArgs> = {}): ClosedFtpServerArgs {
     return {
-        accountId: HUB_ACCOUNT, region: REGION, vpcId: VPC, subnetIds: SUBNETS, vpcCidrBlock: "10.80.0.0/16",
+        accountId: HUB_ACCOUNT, region: REGION, vpcId: VPC, subnetIds: SUBNETS, vpcCidrBlocks: ["10.80.0.0/16", "100.64.0.0/16"],
         allowedCidrs: ["10.10.0.0/16", "2001:db8::/32"], ...overrides,
     };
 }
@@ -23,8 +23,7 @@ async function deployServer(overrides: Partial<ClosedFtpServerArgs> = {}) {
             serverArn: await promiseOf(server.serverArn),
             vpcEndpointId: await promiseOf(server.vpcEndpointId),
             endpointDnsName: await promiseOf(server.endpointDnsName),
-            accessRoleArn: await promiseOf(server.accessRoleArn),
-            accessRoleUniqueId: await promiseOf(server.accessRoleUniqueId),
+            idpRoleArn: await promiseOf(server.idpRoleArn),
             idpFunctionName: await promiseOf(server.idpFunctionName),
             secretPrefix: await promiseOf(server.secretPrefix),
         };
@@ -70,15 +69,17 @@ describe("ClosedFtpServer", () => {
         assert.strictEqual(server.inputs.certificate, undefined);
     });
 
-    it("sends structured logs to its own log group with retention, through a logging role Transfer may assume", () => {
+    it("sends structured logs to its own log group with retention, with no logging role (which would turn on legacy logging)", () => {
         const server = run.cloud.find("aws:transfer/server:Server", "ftp");
         const logGroup = run.cloud.find("aws:cloudwatch/logGroup:LogGroup", "ftp-transfer-logs");
-        const loggingRole = run.cloud.find("aws:iam/role:Role", "ftp-logging-role");
         assert.deepStrictEqual(server.inputs.structuredLogDestinations, [`${logGroup.state.arn}:*`]);
         assert.strictEqual(logGroup.inputs.retentionInDays, 90);
-        assert.strictEqual(server.inputs.loggingRole, loggingRole.state.arn);
-        const trust = parsePolicy(loggingRole.inputs.assumeRolePolicy).Statement[0];
-        assert.deepStrictEqual(trust.Principal, { Service: "transfer.amazonaws.com" });
+        assert.strictEqual(server.inputs.loggingRole, undefined);
+        // The only role is the IdP's: nothing holds log-delivery rights on "*".
+        assert.deepStrictEqual(run.cloud.byType("aws:iam/role:Role").map((r) => r.name), ["ftp-idp-role"]);
+        for (const policy of run.cloud.byType("aws:iam/rolePolicy:RolePolicy")) {
+            for (const statement of parsePolicy(policy.inputs.policy).Statement) assert.notStrictEqual(statement.Resource, "*", policy.name);
+        }
     });
 
     it("creates an STS and a Secrets Manager interface endpoint with private DNS, behind HTTPS from the VPC", () => {
@@ -94,7 +95,8 @@ describe("ClosedFtpServer", () => {
             assert.deepStrictEqual(endpoint.inputs.subnetIds, SUBNETS);
             assert.deepStrictEqual(endpoint.inputs.securityGroupIds, [endpointSg.state.id]);
         }
-        assert.deepStrictEqual(ingressRules(run.cloud, endpointSg.state.id), ["tcp 443-443 10.80.0.0/16"]);
+        // Every CIDR of the VPC: a subnet in the secondary CIDR reaches STS too.
+        assert.deepStrictEqual(ingressRules(run.cloud, endpointSg.state.id), ["tcp 443-443 10.80.0.0/16", "tcp 443-443 100.64.0.0/16"]);
     });
 
     it("deploys the IdP Lambda from the freshly built bundle, VPC-attached, with a 10 s timeout", async () => {
@@ -111,7 +113,8 @@ describe("ClosedFtpServer", () => {
         assert.deepStrictEqual(vpcConfig.subnetIds, SUBNETS);
         const idpSg = run.cloud.find("aws:ec2/securityGroup:SecurityGroup", "ftp-idp-sg");
         assert.deepStrictEqual(vpcConfig.securityGroupIds, [idpSg.state.id]);
-        assert.deepStrictEqual((idpSg.inputs.egress as Record<string, unknown>[]).map((e) => `${e.protocol} ${e.fromPort}-${e.toPort}`), ["tcp 443-443"]);
+        assert.deepStrictEqual((idpSg.inputs.egress as Record<string, unknown>[]).map((e) => `${e.protocol} ${e.fromPort}-${e.toPort} ${String(e.cidrBlocks)}`),
+            ["tcp 443-443 10.80.0.0/16,100.64.0.0/16"]);
     });
 
     it("lets only this server invoke the IdP Lambda", () => {
@@ -130,22 +133,14 @@ describe("ClosedFtpServer", () => {
         ]);
     });
 
-    it("trusts Transfer from the hub account only on the access role", () => {
-        const role = run.cloud.find("aws:iam/role:Role", "ftp-access-role");
-        const trust = parsePolicy(role.inputs.assumeRolePolicy).Statement[0];
-        assert.deepStrictEqual(trust.Principal, { Service: "transfer.amazonaws.com" });
-        assert.strictEqual((trust.Condition as Record<string, Record<string, string>>).StringEquals["aws:SourceAccount"], HUB_ACCOUNT);
-    });
-
-    it("outputs the server id and ARN, the endpoint's id and DNS name, the access role and the secret prefix", () => {
+    it("outputs the server id and ARN, the endpoint's id and DNS name, the IdP role and the secret prefix", () => {
         const { result } = run;
         assert.match(result.serverId, /^s-[0-9a-f]{17}$/);
         assert.strictEqual(result.serverArn, `arn:aws:transfer:${REGION}:${HUB_ACCOUNT}:server/${result.serverId}`);
         const server = run.cloud.find("aws:transfer/server:Server", "ftp");
         assert.strictEqual(result.vpcEndpointId, (server.state.endpointDetails as Record<string, string>).vpcEndpointId);
         assert.ok(result.endpointDnsName.startsWith(`${result.vpcEndpointId}-`), result.endpointDnsName);
-        assert.match(result.accessRoleUniqueId, /^AROA[A-Z0-9]{17}$/);
-        assert.match(result.accessRoleArn, new RegExp(`^arn:aws:iam::${HUB_ACCOUNT}:role/`));
+        assert.strictEqual(result.idpRoleArn, run.cloud.find("aws:iam/role:Role", "ftp-idp-role").state.arn);
         assert.strictEqual(result.secretPrefix, `aws/transfer/${result.serverId}/`);
     });
 
@@ -193,5 +188,52 @@ describe("ClosedFtpServer", () => {
         const urns = cloud.resources.map((r) => r.urn);
         assert.strictEqual(new Set(urns).size, urns.length);
         assert.strictEqual(cloud.byType("aws:transfer/server:Server").length, 2);
+    });
+
+    it("names client rules by the CIDR they admit: inserting a CIDR adds its two rules and leaves every other rule as it was", async () => {
+        const ruleOf = (cloud: MockCloud) => new Map(cloud.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => [r.urn, JSON.stringify(r.inputs)]));
+        const before = ruleOf(run.cloud);
+        const inserted = await deployServer({ allowedCidrs: ["192.168.7.0/24", "10.10.0.0/16", "2001:db8::/32"] });
+        const after = ruleOf(inserted.cloud);
+        const added = [...after.keys()].filter((urn) => !before.has(urn));
+        assert.deepStrictEqual(added.map((urn) => urn.split("::").pop()).sort(), ["ftp-ftp-192-168-7-0-24", "ftp-passive-192-168-7-0-24"]);
+        for (const [urn, inputs] of before) assert.strictEqual(after.get(urn), inputs, `${urn} changed`);
+    });
+
+    it("spreads 100 IPv4 and 20 IPv6 client CIDRs over security groups within AWS's quotas", async () => {
+        const ipv4 = Array.from({ length: 100 }, (_, i) => `10.${i}.0.0/16`);
+        const ipv6 = Array.from({ length: 20 }, (_, i) => `2001:db8:${i.toString(16)}::/48`);
+        const { cloud } = await deployServer({ allowedCidrs: [...ipv4, ...ipv6] });
+        const server = cloud.find("aws:transfer/server:Server", "ftp");
+        const groups = (server.inputs.endpointDetails as { securityGroupIds: string[] }).securityGroupIds;
+        assert.strictEqual(groups.length, 4);
+        for (const group of groups) {
+            const rules = ingressRules(cloud, group);
+            assert.ok(rules.filter((r) => !r.includes(":")).length <= 60 && rules.filter((r) => r.includes(":")).length <= 60, `${group}: ${rules.length} rules`);
+        }
+        assert.strictEqual(groups.flatMap((g) => ingressRules(cloud, g)).length, 240);
+        assert.deepStrictEqual(cloud.violations, []);
+    });
+
+    it("refuses more client CIDRs of one family than 5 security groups hold, naming the number", async () => {
+        await MockCloud.install();
+        const tooMany = Array.from({ length: 151 }, (_, i) => `10.${Math.floor(i / 200)}.${i % 200}.0/24`);
+        assert.throws(() => new ClosedFtpServer("big", serverArgs({ allowedCidrs: tooMany })), /151 ipv4 CIDRs; the server's endpoint admits at most 150/);
+    });
+
+    it("reuses the VPC's existing endpoints: reads them and creates no endpoint and no endpoint security group", async () => {
+        const sts = "vpce-0123456789abcdef0";
+        const { cloud } = await onMockCloud(({ hub }) => {
+            const server = new ClosedFtpServer("ftp", serverArgs({ existingEndpointIds: { sts, secretsmanager: "vpce-0fedcba9876543210" } }), { provider: hub });
+            return server.serverId;
+        }, { vpcs: { [VPC]: { cidrBlocks: ["10.80.0.0/16"], subnets: {}, endpoints: {
+            sts: { privateDnsEnabled: true, id: sts }, secretsmanager: { privateDnsEnabled: true, id: "vpce-0fedcba9876543210" },
+        } } } });
+        assert.deepStrictEqual(cloud.byType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => [e.name, e.read, e.state.id]).sort(), [
+            ["ftp-secretsmanager", true, "vpce-0fedcba9876543210"], ["ftp-sts", true, sts],
+        ]);
+        assert.throws(() => cloud.find("aws:ec2/securityGroup:SecurityGroup", "ftp-endpoints-sg"), /no aws:ec2\/securityGroup:SecurityGroup named "ftp-endpoints-sg"/);
+        const server = cloud.find("aws:transfer/server:Server", "ftp");
+        assert.ok(server.dependencies.some((urn) => urn.endsWith("::ftp-sts")), "the server waits for the STS endpoint it relies on");
     });
 });

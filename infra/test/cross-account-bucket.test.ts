@@ -1,19 +1,19 @@
 import * as assert from "assert";
-import * as aws from "@pulumi/aws";
 import { CrossAccountBucket, CrossAccountBucketArgs } from "../cross-account-bucket";
 import { MockCloud, promiseOf } from "../../scripts/mock-cloud";
 import { Accounts, HUB_ACCOUNT, onMockCloud, parsePolicy, REGION, SPOKE_ACCOUNT } from "./harness";
 
 type Statement = { Sid: string; Effect: string; Principal?: unknown; Condition?: Record<string, Record<string, unknown>>; Resource: unknown };
 
-async function deployBucket(overrides: Partial<CrossAccountBucketArgs> = {}, roleName = "access") {
+async function deployBucket(overrides: Partial<CrossAccountBucketArgs> = {}, name = "drop") {
     return onMockCloud(async (accounts: Accounts) => {
-        const role = new aws.iam.Role(roleName, { assumeRolePolicy: "{}" }, { provider: accounts.hub });
-        const bucket = new CrossAccountBucket("drop", {
-            bucketAccountId: SPOKE_ACCOUNT, hubAccountId: HUB_ACCOUNT, region: REGION,
-            accessRoleName: role.name, accessRoleUniqueId: role.uniqueId, hubProvider: accounts.hub, ...overrides,
+        const bucket = new CrossAccountBucket(name, {
+            bucketAccountId: SPOKE_ACCOUNT, hubAccountId: HUB_ACCOUNT, region: REGION, hubProvider: accounts.hub, ...overrides,
         }, { provider: overrides.bucketAccountId === HUB_ACCOUNT ? accounts.hub : accounts.spoke });
-        return { uniqueId: await promiseOf(role.uniqueId), roleName: await promiseOf(role.name), bucketArn: await promiseOf(bucket.bucketArn), kmsKeyArn: bucket.kmsKeyArn ? await promiseOf(bucket.kmsKeyArn) : undefined };
+        return {
+            uniqueId: await promiseOf(bucket.accessRoleUniqueId), roleName: await promiseOf(bucket.accessRoleName), roleArn: await promiseOf(bucket.accessRoleArn),
+            bucketArn: await promiseOf(bucket.bucketArn), kmsKeyArn: bucket.kmsKeyArn ? await promiseOf(bucket.kmsKeyArn) : undefined,
+        };
     });
 }
 
@@ -27,13 +27,28 @@ describe("CrossAccountBucket", () => {
         kms = await deployBucket({ encryption: "kms" });
     });
 
-    it("puts the bucket and its settings in the spoke account and the grant in the hub account", () => {
+    it("puts the bucket and its settings in the spoke account, and its access role with the grant in the hub account", () => {
         for (const r of s3.cloud.resources.filter((r) => r.type.startsWith("aws:s3/"))) assert.strictEqual(s3.cloud.accountOf(r), SPOKE_ACCOUNT, r.urn);
         for (const r of kms.cloud.byType("aws:kms/key:Key")) assert.strictEqual(kms.cloud.accountOf(r), SPOKE_ACCOUNT, r.urn);
+        const role = s3.cloud.find("aws:iam/role:Role", "drop-access");
         const grant = s3.cloud.find("aws:iam/rolePolicy:RolePolicy", "drop-grant");
+        assert.strictEqual(s3.cloud.accountOf(role), HUB_ACCOUNT);
         assert.strictEqual(s3.cloud.accountOf(grant), HUB_ACCOUNT);
         assert.strictEqual(grant.inputs.role, s3.result.roleName);
+        assert.match(s3.result.roleArn, new RegExp(`^arn:aws:iam::${HUB_ACCOUNT}:role/drop-access-`));
         assert.deepStrictEqual(s3.cloud.onDefaultProvider(), []);
+    });
+
+    it("lets Transfer assume the access role only on behalf of the hub account", () => {
+        const trust = parsePolicy(s3.cloud.find("aws:iam/role:Role", "drop-access").inputs.assumeRolePolicy).Statement;
+        assert.deepStrictEqual(trust.map((t) => [t.Principal, t.Action, t.Condition]), [
+            [{ Service: "transfer.amazonaws.com" }, "sts:AssumeRole", { StringEquals: { "aws:SourceAccount": HUB_ACCOUNT } }],
+        ]);
+    });
+
+    it("grants its role this one bucket (and key) only", () => {
+        const grant = statements(kms.cloud, "aws:iam/rolePolicy:RolePolicy", "drop-grant");
+        assert.deepStrictEqual(grant.map((g) => g.Resource), [kms.result.bucketArn, `${kms.result.bucketArn}/*`, kms.result.kmsKeyArn]);
     });
 
     it("blocks all public access, enforces bucket-owner ownership and keeps versions", () => {
@@ -64,11 +79,11 @@ describe("CrossAccountBucket", () => {
         assert.deepStrictEqual(tls?.Condition, { Bool: { "aws:SecureTransport": "false" } });
     });
 
-    it("changes the bucket policy when the access role's unique id changes", async () => {
-        const recreated = await deployBucket({}, "access-recreated");
-        assert.notStrictEqual(recreated.result.uniqueId, s3.result.uniqueId);
-        const policy = JSON.stringify(statements(recreated.cloud, "aws:s3/bucketPolicy:BucketPolicy", "drop"));
-        assert.ok(policy.includes(`${recreated.result.uniqueId}:*`));
+    it("renders each bucket's policy from its own role's unique id, never another's", async () => {
+        const other = await deployBucket({}, "other");
+        assert.notStrictEqual(other.result.uniqueId, s3.result.uniqueId);
+        const policy = JSON.stringify(statements(other.cloud, "aws:s3/bucketPolicy:BucketPolicy", "other"));
+        assert.ok(policy.includes(`${other.result.uniqueId}:*`));
         assert.ok(!policy.includes(s3.result.uniqueId));
     });
 

@@ -67,7 +67,7 @@ describe("FtpUser", () => {
     });
 
     it("generates a 32-character password and exposes it only as a secret output", () => {
-        assert.match(generated.result.password, /^[A-Za-z0-9]{32}$/);
+        assert.match(generated.result.password, /^[A-Za-z0-9_-]{32}$/);
         assert.strictEqual(generated.result.passwordIsSecret, true);
         const everythingPublic = JSON.stringify(revealSecrets(generated.cloud.resources, false));
         assert.ok(!everythingPublic.includes(generated.result.password), "the password appears in plain state");
@@ -88,7 +88,7 @@ describe("FtpUser", () => {
 
     it("puts its secret on the hub provider and its generators on the random provider, never on a default provider", () => {
         assert.deepStrictEqual(generated.cloud.onDefaultProvider(), []);
-        const salt = generated.cloud.find("random:index/randomBytes:RandomBytes", "user-partner-a-salt");
+        const salt = generated.cloud.find("random:index/randomBytes:RandomBytes", "user-partner-a-credentials");
         assert.match(String(salt.provider), /pulumi:providers:random::random$/);
     });
 

@@ -1,7 +1,7 @@
 // Runs component code on a fresh mock cloud with a hub and a spoke provider.
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { MockCloud } from "../../scripts/mock-cloud";
+import { MockCloud, MockVpc } from "../../scripts/mock-cloud";
 
 export const HUB_ACCOUNT = "111111111111";
 export const SPOKE_ACCOUNT = "222222222222";
@@ -13,8 +13,8 @@ export interface Accounts {
     random: random.Provider;
 }
 
-export async function onMockCloud<T>(program: (accounts: Accounts) => T | Promise<T>): Promise<{ cloud: MockCloud; result: T }> {
-    const cloud = await MockCloud.install({ stack: "test", defaultAccountId: "999999999999" });
+export async function onMockCloud<T>(program: (accounts: Accounts) => T | Promise<T>, world: { vpcs?: Record<string, MockVpc> } = {}): Promise<{ cloud: MockCloud; result: T }> {
+    const cloud = await MockCloud.install({ stack: "test", defaultAccountId: "999999999999", vpcs: world.vpcs });
     const accounts = {
         hub: new aws.Provider("hub", { region: REGION, allowedAccountIds: [HUB_ACCOUNT] }),
         spoke: new aws.Provider("spoke", { region: REGION, allowedAccountIds: [SPOKE_ACCOUNT] }),

@@ -137,7 +137,7 @@ describe("IAM, proven by evaluation", () => {
     });
 
     describe("the access role's trust", () => {
-        const trust = p.accessRoleTrustPolicy({ hubAccountId: HUB, region: REGION });
+        const trust = p.accessRoleTrustPolicy({ hubAccountId: HUB });
         const assume = (principal: string, sourceAccount: string) => ({
             principal, resourceAccount: HUB, action: "sts:AssumeRole", resource: `arn:aws:iam::${HUB}:role/ftp-access-role`,
             context: { "aws:SourceAccount": sourceAccount, "aws:SecureTransport": "true" }, resourcePolicy: trust,
@@ -150,7 +150,7 @@ describe("IAM, proven by evaluation", () => {
 
 describe("IAM documents", () => {
     const all: [string, p.PolicyDocument][] = [
-        ["access trust", p.accessRoleTrustPolicy({ hubAccountId: HUB, region: REGION })],
+        ["access trust", p.accessRoleTrustPolicy({ hubAccountId: HUB })],
         ["grant", spokeGrant],
         ["lambda trust", p.lambdaTrustPolicy({ accountId: HUB })],
         ["idp secrets", p.idpSecretReadPolicy({ region: REGION, accountId: HUB, serverId: SERVER_ID })],

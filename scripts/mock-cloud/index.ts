@@ -2,6 +2,7 @@
 // Every test and the offline plan run the real program against it.
 import * as pulumi from "@pulumi/pulumi";
 import { PlanResource, SECRET_PLACEHOLDER } from "../plan-format";
+import { check, describeViolation, Tally, Violation } from "./rules";
 import { hexOf, partitionOf, Placement, shapeOf, upperAlnumOf, uuidOf, vpcEndpointDnsName, vpcEndpointHostedZoneId } from "./shapes";
 
 export { MODELLED_TYPES } from "./shapes";
@@ -16,9 +17,24 @@ export interface MockCloudOptions {
     defaultAccountId?: string;
     /** Region of resources whose provider sets none. */
     defaultRegion?: string;
-    /** CIDR blocks of existing VPCs, answered by `aws:ec2/getVpc`; unknown ids get 10.0.0.0/16. */
-    vpcCidrs?: Record<string, string>;
+    /** The VPCs that already exist in the accounts, answered by the VPC, subnet and endpoint look-ups; any other id is not found, as in AWS. */
+    vpcs?: Record<string, MockVpc>;
 }
+
+/** An existing VPC as the look-ups see it. */
+export interface MockVpc {
+    /** Associated IPv4 CIDRs, the primary first. */
+    cidrBlocks: string[];
+    /** Subnet id → availability zone. */
+    subnets: Record<string, string>;
+    /** Interface endpoints already there, by service ("sts"), with their private DNS setting. */
+    endpoints?: Record<string, { privateDnsEnabled: boolean; id?: string }>;
+    /** DNS support and hostnames (both on unless false). */
+    dns?: boolean;
+}
+
+/** The availability zones the mock answers for a region: its real ones where known. */
+const ZONE_SUFFIXES: Record<string, string[]> = { "ap-northeast-1": ["a", "c", "d"], "us-east-1": ["a", "b", "c", "d", "e", "f"] };
 
 /** One resource as the mock cloud saw it; `inputs` and `state` keep Pulumi's secret markers. */
 export type RecordedResource = PlanResource;
@@ -44,9 +60,22 @@ interface RegisterResponse {
     getId(): string;
     getObject(): unknown;
 }
-type Callback = (err: unknown, response: RegisterResponse | undefined) => void;
+interface ReadRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getId(): string;
+    getDependenciesList(): string[];
+}
+interface ReadResponse {
+    getUrn(): string;
+    getProperties(): unknown;
+}
+type Callback<R> = (err: unknown, response: R | undefined) => void;
 interface PatchableMonitor {
-    registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+    registerResource(req: RegisterRequest, callback: Callback<RegisterResponse>): Promise<void>;
+    readResource(req: ReadRequest, callback: Callback<ReadResponse>): Promise<void>;
 }
 
 function isSecretMarker(value: unknown): value is { value: unknown } {
@@ -91,6 +120,10 @@ function parseAccountIds(value: unknown): string[] {
     return [];
 }
 
+function existingEndpointId(vpcId: string, service: string, endpoint: { id?: string }): string {
+    return endpoint.id ?? `vpce-${hexOf(`${vpcId}|${service}`, 17)}`;
+}
+
 // The SDK rethrows a failed invoke as `new Error(err.details)`, as it would a gRPC status.
 function invokeError(message: string): Error {
     return Object.assign(new Error(message), { details: message });
@@ -101,7 +134,10 @@ export class MockCloud implements pulumi.runtime.Mocks {
     readonly resources: RecordedResource[] = [];
     /** Every invoke the program made, by token. */
     readonly invokes: { token: string; provider: string | null }[] = [];
+    /** Every registration AWS would have refused, with the rule it breaks. */
+    readonly violations: Violation[] = [];
     private readonly providers = new Map<string, ProviderPlacement>();
+    private readonly tally = new Tally();
     private pending = 0;
 
     private constructor(private readonly options: Required<Omit<MockCloudOptions, "project" | "stack">>) {}
@@ -111,7 +147,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
         const cloud = new MockCloud({
             defaultAccountId: options.defaultAccountId ?? "123456789012",
             defaultRegion: options.defaultRegion ?? "us-east-1",
-            vpcCidrs: options.vpcCidrs ?? {},
+            vpcs: options.vpcs ?? {},
         });
         await pulumi.runtime.setMocks(cloud, options.project ?? "closed-ftp", options.stack ?? "test", false);
         cloud.patchMonitor();
@@ -130,6 +166,32 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 callback(err, response);
             });
         };
+        const read = monitor.readResource.bind(monitor);
+        monitor.readResource = (req, callback) => {
+            this.pending++;
+            return read(req, (err, response) => {
+                this.pending--;
+                if (!err && response) this.recordRead(req, response);
+                callback(err, response);
+            });
+        };
+    }
+
+    // A read (`Resource.get`) is a resource the program uses but does not manage.
+    private recordRead(req: ReadRequest, response: ReadResponse): void {
+        this.resources.push({
+            urn: response.getUrn(),
+            type: req.getType(),
+            name: req.getName(),
+            custom: true,
+            read: true,
+            parent: req.getParent() || null,
+            provider: providerUrnOf(req.getProvider()),
+            inputs: {},
+            state: { id: req.getId(), ...(pulumi.runtime.deserializeProperties(response.getProperties() as never) as Record<string, unknown>) },
+            dependencies: req.getDependenciesList(),
+            propertyDependencies: {},
+        });
     }
 
     private record(req: RegisterRequest, response: RegisterResponse): void {
@@ -163,6 +225,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
 
     /** Waits until every registration the program started has been answered and recorded. */
     async settled(): Promise<void> {
+        await this.quiet();
+        if (this.violations.length > 0) throw new Error(this.violations.map(describeViolation).join("\n"));
+    }
+
+    private async quiet(): Promise<void> {
         // The SDK holds an RPC keep-alive from a resource's construction until its registration,
         // so this also waits for resources whose inputs are still being computed.
         await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
@@ -206,6 +273,39 @@ export class MockCloud implements pulumi.runtime.Mocks {
         return found;
     }
 
+    private endpointOf(vpcId: string, serviceName: string, placement: Placement): Record<string, unknown> {
+        const service = serviceName.split(".").pop() as string;
+        const endpoint = this.options.vpcs[vpcId]?.endpoints?.[service];
+        if (!endpoint) throw invokeError(`no matching EC2 VPC Endpoint found (mock cloud: VPC ${vpcId} has no ${service} endpoint)`);
+        const id = existingEndpointId(vpcId, service, endpoint);
+        return { id, ...this.endpointState(id, vpcId, service, endpoint.privateDnsEnabled, placement) };
+    }
+
+    private endpointState(id: string, vpcId: string, service: string, privateDnsEnabled: boolean, { accountId, region, partition }: Placement): Record<string, unknown> {
+        return {
+            vpcId,
+            serviceName: `com.amazonaws.${region}.${service}`,
+            vpcEndpointType: "Interface",
+            privateDnsEnabled,
+            state: "available",
+            ownerId: accountId,
+            arn: `arn:${partition}:ec2:${region}:${accountId}:vpc-endpoint/${id}`,
+            dnsEntries: [{ dnsName: vpcEndpointDnsName(id, region, service), hostedZoneId: vpcEndpointHostedZoneId(id) }],
+        };
+    }
+
+    // What `Resource.get` reads: the existing endpoints of the world; anything else is not there.
+    private readState(type: string, id: string, placement: Placement): Record<string, unknown> {
+        if (type === "aws:ec2/vpcEndpoint:VpcEndpoint") {
+            for (const [vpcId, vpc] of Object.entries(this.options.vpcs)) {
+                for (const [service, endpoint] of Object.entries(vpc.endpoints ?? {})) {
+                    if (existingEndpointId(vpcId, service, endpoint) === id) return this.endpointState(id, vpcId, service, endpoint.privateDnsEnabled, placement);
+                }
+            }
+        }
+        throw new Error(`mock cloud: cannot read ${type} ${id}: it does not exist in account ${placement.accountId}`);
+    }
+
     newResource(args: pulumi.runtime.MockResourceArgs): pulumi.runtime.MockResourceResult {
         const inputs = (args.inputs ?? {}) as Record<string, unknown>;
         if (args.type.startsWith("pulumi:providers:")) {
@@ -216,13 +316,21 @@ export class MockCloud implements pulumi.runtime.Mocks {
             return { id, state: inputs };
         }
         const placement = this.placementOf(args.provider);
+        if (args.id) return { id: args.id, state: this.readState(args.type, args.id, placement) };
         const shape = shapeOf({ ...placement, type: args.type, name: args.name, inputs });
-        return { id: shape.id, state: { ...inputs, ...shape.computed } };
+        const state = { ...inputs, ...shape.computed };
+        const violations = check({ type: args.type, name: args.name, accountId: placement.accountId, inputs, state: { id: shape.id, ...state } }, this.tally);
+        if (violations.length > 0) {
+            this.violations.push(...violations);
+            throw new Error(violations.map(describeViolation).join("\n"));
+        }
+        return { id: shape.id, state };
     }
 
     call(args: pulumi.runtime.MockCallArgs): pulumi.runtime.MockCallResult {
         this.invokes.push({ token: args.token, provider: providerUrnOf(args.provider) });
-        const { accountId, region, partition } = this.placementOf(args.provider);
+        const placement = this.placementOf(args.provider);
+        const { accountId, region, partition } = placement;
         const inputs = (args.inputs ?? {}) as Record<string, unknown>;
         switch (args.token) {
             case "aws:index/getCallerIdentity:getCallerIdentity": {
@@ -239,6 +347,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
             case "aws:index/getPartition:getPartition":
                 return { id: partition, partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
             case "aws:ec2/getVpcEndpoint:getVpcEndpoint": {
+                if (inputs.id === undefined) return this.endpointOf(String(inputs.vpcId ?? ""), String(inputs.serviceName ?? ""), placement);
                 const id = String(inputs.id ?? "");
                 if (!/^vpce-[0-9a-f]{17}$/.test(id)) throw invokeError(`mock cloud: ${args.token} needs a VPC endpoint id, got "${id}"`);
                 return {
@@ -253,19 +362,63 @@ export class MockCloud implements pulumi.runtime.Mocks {
             }
             case "aws:ec2/getVpc:getVpc": {
                 const id = String(inputs.id ?? "");
+                const vpc = this.options.vpcs[id];
+                // The AWS provider's own words when nothing matches.
+                if (!vpc) throw invokeError(`no matching EC2 VPC found (mock cloud: no VPC ${id} in account ${accountId})`);
                 return {
                     id,
                     arn: `arn:${partition}:ec2:${region}:${accountId}:vpc/${id}`,
-                    cidrBlock: this.options.vpcCidrs[id] ?? "10.0.0.0/16",
-                    enableDnsSupport: true,
-                    enableDnsHostnames: true,
+                    cidrBlock: vpc.cidrBlocks[0],
+                    cidrBlockAssociations: vpc.cidrBlocks.map((cidrBlock, i) => ({ associationId: `vpc-cidr-assoc-${hexOf(`${id}|${i}`, 17)}`, cidrBlock, state: "associated" })),
+                    enableDnsSupport: vpc.dns !== false,
+                    enableDnsHostnames: vpc.dns !== false,
                     ownerId: accountId,
+                    state: "available",
                 };
+            }
+            case "aws:ec2/getSubnet:getSubnet": {
+                const id = String(inputs.id ?? "");
+                const found = Object.entries(this.options.vpcs).find(([, vpc]) => id in vpc.subnets);
+                if (!found) throw invokeError(`no matching EC2 Subnet found (mock cloud: no subnet ${id} in account ${accountId})`);
+                const [vpcId, vpc] = found;
+                return {
+                    id,
+                    vpcId,
+                    availabilityZone: vpc.subnets[id],
+                    arn: `arn:${partition}:ec2:${region}:${accountId}:subnet/${id}`,
+                    mapPublicIpOnLaunch: false,
+                    ownerId: accountId,
+                    state: "available",
+                };
+            }
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                const names = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);
+                return { id: region, names, zoneIds: names.map((_, i) => `${region.split("-").map((p) => p[0]).join("")}-az${i + 1}`), groupNames: [region] };
             }
             default:
                 throw invokeError(`mock cloud: unknown invoke ${args.token}; teach scripts/mock-cloud what AWS answers`);
         }
     }
+}
+
+/**
+ * The offline plan's assumption about an existing VPC: it is as the stack file declares it, its
+ * subnets in the region's zones in order, the endpoints it lists there with private DNS on. Tests
+ * pass their own worlds to see the look-ups refuse what AWS would.
+ */
+export function worldAsDeclared(network: unknown, region: string): Record<string, MockVpc> {
+    const n = (typeof network === "object" && network !== null ? network : {}) as { vpcId?: unknown; subnetIds?: unknown; existingEndpoints?: unknown };
+    if (typeof n.vpcId !== "string") return {};
+    const zones = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);
+    const subnets = Array.isArray(n.subnetIds) ? n.subnetIds.map(String) : [];
+    const endpoints = Array.isArray(n.existingEndpoints) ? n.existingEndpoints.map(String) : [];
+    return {
+        [n.vpcId]: {
+            cidrBlocks: ["10.0.0.0/16"],
+            subnets: Object.fromEntries(subnets.map((id, i) => [id, zones[i % zones.length]])),
+            endpoints: Object.fromEntries(endpoints.map((service) => [service, { privateDnsEnabled: true }])),
+        },
+    };
 }
 
 /** Resolves an Output for a test assertion (secret or not). */

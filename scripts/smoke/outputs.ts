@@ -25,6 +25,8 @@ const userSchema = z.object({
     account: nonEmpty,
     accountId,
     access: z.enum(["read-write", "read-only"], { error: (i) => `"${String(i.input)}" is not read-write or read-only` }),
+    /** The role Transfer assumes for the user: its bucket's access role. */
+    accessRoleArn: arn("an IAM role"),
     allowedSourceCidrs: z.array(cidr).optional(),
 });
 
@@ -42,7 +44,6 @@ const outputsShape = z.object({
     serverArn: arn("a Transfer server"),
     endpointDnsName: nonEmpty,
     vpcEndpointId: z.string().regex(/^vpce-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC endpoint id` }),
-    accessRoleArn: arn("an IAM role"),
     idpFunctionName: nonEmpty,
     secretPrefix: nonEmpty,
     users: z.record(z.string(), userSchema),
@@ -50,7 +51,7 @@ const outputsShape = z.object({
     userPasswords: z.unknown().optional(),
     buckets: z.record(z.string(), bucketSchema),
 });
-// Loose: the program may export more keys (accessRoleUniqueId, ...) without breaking the smoke test.
+// Loose: the program may export more keys (vpcId, ...) without breaking the smoke test.
 const outputsSchema = outputsShape.loose();
 
 export type UserOutput = z.infer<typeof userSchema>;

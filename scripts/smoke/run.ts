@@ -71,7 +71,7 @@ async function checkIdentityProvider(outputs: SmokeOutputs, userName: string, op
     const user = outputs.users[userName];
     const source = sourceIpFor(user.allowedSourceCidrs, options.sourceIp);
     const request = { serverId: outputs.serverId, userName, protocol: options.protocol, sourceIp: source.ip };
-    const expected = { accessRoleArn: outputs.accessRoleArn, homeTarget: `/${user.bucketName}/${user.prefix}` };
+    const expected = { accessRoleArn: user.accessRoleArn, homeTarget: `/${user.bucketName}/${user.prefix}` };
     const from = source.ip ? `from ${source.ip}` : "";
     try {
         const login = judgeLogin(await transfer.testIdentityProvider({ ...request, password: outputs.userPasswords[userName] }), expected);

@@ -21,14 +21,12 @@ export function outputsDocument(users: Record<string, FixtureUser>, endpointDnsN
         serverArn: `arn:aws:transfer:ap-northeast-1:111111111111:server/${SERVER_ID}`,
         endpointDnsName,
         vpcEndpointId: "vpce-0123456789abcdef0",
-        accessRoleArn: ACCESS_ROLE_ARN,
-        accessRoleUniqueId: "AROAEXAMPLEEXAMPLE123",
         idpFunctionName: "closed-ftp-idp",
         secretPrefix: `aws/transfer/${SERVER_ID}/`,
         users: Object.fromEntries(Object.entries(users).map(([name, u]) => {
             const bucket = u.bucket ?? "inbox";
             return [name, {
-                bucket, bucketName: BUCKET_NAMES[bucket], prefix: name, ...accountOf(bucket), access: u.access,
+                bucket, bucketName: BUCKET_NAMES[bucket], prefix: name, ...accountOf(bucket), access: u.access, accessRoleArn: ACCESS_ROLE_ARN,
                 ...(u.allowedSourceCidrs ? { allowedSourceCidrs: u.allowedSourceCidrs } : {}),
             }];
         })),

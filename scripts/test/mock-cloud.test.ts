@@ -94,7 +94,7 @@ describe("mock cloud", () => {
     });
 
     it("fails an invoke it does not know, naming its token", async () => {
-        await assert.rejects(aws.ec2.getSubnet({ id: "subnet-0" }), /aws:ec2\/getSubnet:getSubnet/);
+        await assert.rejects(aws.ec2.getInternetGateway({ internetGatewayId: "igw-0" }), /aws:ec2\/getInternetGateway:getInternetGateway/);
     });
 
     it("records type, name, parent, provider, inputs and state of every resource", () => {

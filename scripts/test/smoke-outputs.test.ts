@@ -63,8 +63,8 @@ describe("smoke: stack outputs validation", () => {
     }
 
     it("reports every problem at once", () => {
-        const issues = issuesOf((d) => { delete d.region; delete d.accessRoleArn; users(d).user1.access = "x"; d.userPasswords = "[secret]"; });
-        assert.deepStrictEqual(issues.map((i) => i.split(":")[0]).sort(), ["outputs.accessRoleArn", "outputs.region", "outputs.userPasswords", "outputs.users.user1.access"]);
+        const issues = issuesOf((d) => { delete d.region; delete users(d).user1.accessRoleArn; users(d).user1.access = "x"; d.userPasswords = "[secret]"; });
+        assert.deepStrictEqual(issues.map((i) => i.split(":")[0]).sort(), ["outputs.region", "outputs.userPasswords", "outputs.users.user1.access", "outputs.users.user1.accessRoleArn"]);
     });
 
     it("names an outputs file that is missing or not JSON", () => {

@@ -88,6 +88,13 @@ const BAD: [string, Edit, string, RegExp][] = [
     ["homes nested", (c) => c["closed-ftp:users"].push({ userName: "user2", home: "inbox/user1/sub" }), "closed-ftp:users[2].home", /overlaps user "user1"'s home "inbox\/user1"/],
     ["access unknown", (c) => (c["closed-ftp:users"][0].access = "write"), "closed-ftp:users[0].access", /"write" is not read-write or read-only/],
     ["source CIDR outside the allowed networks", (c) => (c["closed-ftp:users"][1].allowedSourceCidrs = ["192.168.0.0/24"]), "closed-ftp:users[1].allowedSourceCidrs[0]", /is outside closed-ftp:network\.allowedCidrs/],
+    ["preview role in another account", (c) => (c["closed-ftp:accounts"].analytics.previewRoleArn = "arn:aws:iam::111111111111:role/closed-ftp-preview"), "closed-ftp:accounts.analytics.previewRoleArn", /role is in account 111111111111, but the account is 222222222222/],
+    ["hub preview role not a role ARN", (c) => (c["closed-ftp:hub"].previewRoleArn = "closed-ftp-preview"), "closed-ftp:hub.previewRoleArn", /is not an IAM role ARN/],
+    ["an existing endpoint that closed-ftp does not use", (c) => (c["closed-ftp:network"].existingEndpoints = ["s3"]), "closed-ftp:network.existingEndpoints[0]", /"s3" is not sts or secretsmanager/],
+    ["an existing endpoint listed twice", (c) => (c["closed-ftp:network"].existingEndpoints = ["sts", "sts"]), "closed-ftp:network.existingEndpoints", /lists an endpoint twice/],
+    ["existing endpoints for a new VPC", (c) => { c["closed-ftp:network"] = { cidrBlock: "10.80.0.0/16", existingEndpoints: ["sts"], allowedCidrs: ["10.10.0.0/16"] }; }, "closed-ftp:network.existingEndpoints", /only an existing VPC/],
+    ["a Secrets Manager endpoint the IdP does not use", (c) => { c["closed-ftp:network"].existingEndpoints = ["secretsmanager"]; c["closed-ftp:server"].idpVpcAttached = false; }, "closed-ftp:network.existingEndpoints", /idpVpcAttached is false/],
+    ["more IPv4 client ranges than the endpoint's security groups hold", (c) => (c["closed-ftp:network"].allowedCidrs = Array.from({ length: 151 }, (_, i) => `10.${i}.0.0/16`)), "closed-ftp:network.allowedCidrs", /151 IPv4 CIDRs; at most 150 fit/],
     ["password for an unknown user", (c) => (c["closed-ftp:passwords"] = { ghost: "long-enough-password" }), "closed-ftp:passwords.ghost", /is not a user defined/],
     ["password too short", (c) => (c["closed-ftp:passwords"] = { user1: "short" }), "closed-ftp:passwords.user1", /at least 12 characters \(value not shown\)/],
 ];
@@ -98,7 +105,7 @@ describe("stack config", () => {
             region: "ap-northeast-1",
             hub: { key: "hub", accountId: "111111111111", deployRoleArn: "arn:aws:iam::111111111111:role/closed-ftp-deploy" },
             spokes: [{ key: "analytics", accountId: "222222222222", deployRoleArn: "arn:aws:iam::222222222222:role/closed-ftp-deploy" }],
-            network: { kind: "existing", vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"], allowedCidrs: ["10.10.0.0/16"] },
+            network: { kind: "existing", vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"], existingEndpoints: [], allowedCidrs: ["10.10.0.0/16"] },
             server: { protocols: ["FTP"], passiveIp: "AUTO", idpVpcAttached: true, logRetentionDays: 90, securityPolicyName: "TransferSecurityPolicy-2024-01" },
             buckets: [{ name: "inbox", account: "hub", encryption: "s3" }, { name: "analytics-drop", account: "analytics", encryption: "kms" }],
             users: [

@@ -2,8 +2,9 @@ import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError } from "../config";
-import { PlanRun, readStackFile, runPlan, StackConfig } from "../../scripts/plan-lib";
-import { MockCloud, revealSecrets } from "../../scripts/mock-cloud";
+import { credentialsFrom } from "../program";
+import { PlanOptions, PlanRun, readStackFile, runPlan, StackConfig } from "../../scripts/plan-lib";
+import { MockCloud, MockVpc, revealSecrets } from "../../scripts/mock-cloud";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HUB = "111111111111";
@@ -50,7 +51,7 @@ describe("the program on the dev stack", () => {
         assert.deepStrictEqual(run.cloud.onDefaultProvider().map((r) => r.urn), []);
     });
 
-    it("puts the server, endpoints, IdP, users and every grant in the hub account", () => {
+    it("puts the server, endpoints, IdP, users, every access role and every grant in the hub account", () => {
         const hubTypes = [
             "aws:transfer/server:Server", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:lambda/function:Function", "aws:lambda/permission:Permission",
             "aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion", "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy",
@@ -63,6 +64,8 @@ describe("the program on the dev stack", () => {
         }
         assert.deepStrictEqual(run.cloud.byType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.endsWith("-grant")).map((r) => r.name).sort(),
             ["bucket-analytics-drop-grant", "bucket-archive-drop-grant", "bucket-inbox-grant"]);
+        assert.deepStrictEqual(run.cloud.byType("aws:iam/role:Role").map((r) => r.name).sort(),
+            ["bucket-analytics-drop-access", "bucket-archive-drop-access", "bucket-inbox-access", "ftp-idp-role"]);
     });
 
     it("puts each bucket, with its policy and key, in the account the config names", () => {
@@ -84,6 +87,7 @@ describe("the program on the dev stack", () => {
         assert.deepStrictEqual(users["partner-a"], {
             bucket: "analytics-drop", bucketName: (outputs.buckets as Record<string, Record<string, unknown>>)["analytics-drop"].bucketName,
             prefix: "partner-a", account: "analytics", accountId: ANALYTICS, access: "read-only", allowedSourceCidrs: ["10.10.1.0/24"],
+            accessRoleArn: (outputs.buckets as Record<string, Record<string, unknown>>)["analytics-drop"].accessRoleArn,
         });
         assert.strictEqual(users.user1.account, "hub");
         assert.strictEqual(outputs.userPasswords, "[secret]");
@@ -94,7 +98,21 @@ describe("the program on the dev stack", () => {
     });
 
     it("asks AWS only a fixed number of questions, however many users and buckets", () => {
-        assert.deepStrictEqual(run.cloud.invokes.map((i) => i.token).sort(), ["aws:ec2/getVpc:getVpc", "aws:ec2/getVpcEndpoint:getVpcEndpoint"]);
+        assert.deepStrictEqual(run.cloud.invokes.map((i) => i.token).sort(),
+            ["aws:ec2/getSubnet:getSubnet", "aws:ec2/getSubnet:getSubnet", "aws:ec2/getVpc:getVpc", "aws:ec2/getVpcEndpoint:getVpcEndpoint"]);
+    });
+
+    it("names in each user's secret the access role of that user's bucket, and a KMS bucket's key in its session policy", () => {
+        const bodies = Object.fromEntries(run.cloud.byType("aws:secretsmanager/secretVersion:SecretVersion").map((v) => [v.name, JSON.parse(String(revealSecrets(v.inputs.secretString, true)))]));
+        const roleOf = (bucket: string) => run.cloud.find("aws:iam/role:Role", `bucket-${bucket}-access`).state.arn;
+        assert.strictEqual(bodies["user-user1"].Role, roleOf("inbox"));
+        assert.strictEqual(bodies["user-partner-b"].Role, roleOf("analytics-drop"));
+        assert.strictEqual(bodies["user-archiver"].Role, roleOf("archive-drop"));
+        const key = run.cloud.find("aws:kms/key:Key", "bucket-analytics-drop").state.arn;
+        const keyStatement = (user: string) => JSON.parse(bodies[user].Policy).Statement.find((s: { Sid: string }) => s.Sid === "UseBucketKey");
+        assert.deepStrictEqual(keyStatement("user-partner-b"), { Sid: "UseBucketKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: key });
+        assert.deepStrictEqual(keyStatement("user-partner-a"), { Sid: "UseBucketKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: key });
+        assert.strictEqual(keyStatement("user-user1"), undefined);
     });
 
     it("adding a spoke adds its buckets, grants and users but no server and no VPC endpoint", async () => {
@@ -119,23 +137,26 @@ describe("the program on the dev stack", () => {
         assert.strictEqual(grown.cloud.accountOf(financeBucket), "444444444444");
     });
 
-    it("builds a new isolated VPC with awsx when given a CIDR instead of a VPC id: no NAT, no internet gateway", async () => {
+    it("builds a new VPC from aws.ec2 resources, every one in the plan, with no path to the internet", async () => {
         const network = JSON.parse(dev.config["closed-ftp:network"]);
         const isolated = await runPlan("dev", withConfig(dev, {
             "closed-ftp:network": { cidrBlock: "10.80.0.0/16", availabilityZones: 2, allowedCidrs: network.allowedCidrs },
         }));
-        const vpc = isolated.cloud.find("awsx:ec2:Vpc", "network");
-        assert.deepStrictEqual(vpc.inputs.subnetSpecs, [{ type: "Isolated", name: "isolated" }]);
-        assert.deepStrictEqual(vpc.inputs.natGateways, { strategy: "None" });
-        assert.strictEqual(vpc.inputs.numberOfAvailabilityZones, 2);
-        assert.strictEqual(vpc.inputs.enableDnsHostnames, true);
-        assert.strictEqual(vpc.inputs.enableDnsSupport, true);
+        const vpc = isolated.cloud.find("aws:ec2/vpc:Vpc", "network");
+        assert.deepStrictEqual([vpc.inputs.cidrBlock, vpc.inputs.enableDnsSupport, vpc.inputs.enableDnsHostnames], ["10.80.0.0/16", true, true]);
+        const subnets = isolated.cloud.byType("aws:ec2/subnet:Subnet");
+        assert.deepStrictEqual(subnets.map((s) => [s.name, s.inputs.availabilityZone, s.inputs.cidrBlock, s.inputs.mapPublicIpOnLaunch]), [
+            ["network-ap-northeast-1a", "ap-northeast-1a", "10.80.0.0/18", false], ["network-ap-northeast-1c", "ap-northeast-1c", "10.80.64.0/18", false],
+        ]);
+        const tables = isolated.cloud.byType("aws:ec2/routeTable:RouteTable");
+        assert.deepStrictEqual(tables.map((t) => t.inputs.routes), [[], []]);
+        assert.strictEqual(isolated.cloud.byType("aws:ec2/routeTableAssociation:RouteTableAssociation").length, 2);
+        assert.deepStrictEqual(isolated.document.resources.filter((r) => /internetGateway|natGateway|egressOnlyInternetGateway|eip:Eip|ec2\/route:Route$|awsx/i.test(r.type)).map((r) => r.type), []);
         const server = isolated.cloud.find("aws:transfer/server:Server", "ftp");
         const details = server.inputs.endpointDetails as { vpcId: string; subnetIds: string[] };
-        assert.strictEqual(details.vpcId, (vpc.state as { vpcId: string }).vpcId);
-        assert.deepStrictEqual(details.subnetIds, (vpc.state as { isolatedSubnetIds: string[] }).isolatedSubnetIds);
-        assert.deepStrictEqual(isolated.cloud.invokes.map((i) => i.token), ["aws:ec2/getVpcEndpoint:getVpcEndpoint"]);
-        assert.ok(!isolated.document.resources.some((r) => /internetGateway|natGateway/i.test(r.type)));
+        assert.strictEqual(details.vpcId, vpc.state.id);
+        assert.deepStrictEqual(details.subnetIds, subnets.map((s) => s.state.id));
+        assert.deepStrictEqual(isolated.cloud.invokes.map((i) => i.token).sort(), ["aws:ec2/getVpcEndpoint:getVpcEndpoint", "aws:index/getAvailabilityZones:getAvailabilityZones"]);
     });
 
     it("ends `pulumi up` on bad config with every issue and no stack trace (a RunError)", async () => {
@@ -145,7 +166,7 @@ describe("the program on the dev stack", () => {
         try {
             // require, not import: the entry point runs the program as it loads, which is what is under test.
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            assert.throws(() => require("../index"), (err: Error) =>
+            await assert.rejects(require("../index") as Promise<unknown>, (err: Error) =>
                 err instanceof pulumi.RunError && /closed-ftp:network\.vpcId/.test(err.message) && /closed-ftp:network\.allowedCidrs\[0\]/.test(err.message));
             await cloud.settled();
             assert.deepStrictEqual(cloud.resources, []);
@@ -166,5 +187,90 @@ describe("the program on the dev stack", () => {
         const paths = caught.issues.map((i) => i.path);
         assert.ok(paths.includes("closed-ftp:users[0].userName"), paths.join(", "));
         assert.ok(paths.includes("closed-ftp:users[0].home"), paths.join(", "));
+    });
+
+    describe("an existing VPC, looked up before anything is created", () => {
+        const VPC = "vpc-0123456789abcdef0";
+        const [A, B] = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
+        const world = (vpc: Partial<MockVpc>, extra: Record<string, MockVpc> = {}): PlanOptions => ({
+            vpcs: { [VPC]: { cidrBlocks: ["10.0.0.0/16", "100.64.0.0/16"], subnets: { [A]: "ap-northeast-1a", [B]: "ap-northeast-1c" }, ...vpc }, ...extra },
+        });
+        async function refusal(config: StackConfig, options: PlanOptions): Promise<ConfigValidationError> {
+            let caught: unknown;
+            try {
+                await runPlan("dev", config, options);
+            } catch (err) {
+                caught = err;
+            }
+            assert.ok(caught instanceof ConfigValidationError, String(caught));
+            return caught;
+        }
+        const withEndpoints = (existingEndpoints: string[]) => withConfig(dev, {
+            "closed-ftp:network": { ...JSON.parse(dev.config["closed-ftp:network"]), existingEndpoints },
+        });
+
+        it("admits HTTPS to the endpoints from every CIDR of the VPC, secondary ones included", async () => {
+            const plan = await runPlan("dev", dev, world({}));
+            const rules = plan.cloud.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.fromPort === 443).map((r) => r.inputs.cidrIpv4);
+            assert.deepStrictEqual(rules, ["10.0.0.0/16", "100.64.0.0/16"]);
+        });
+
+        it("reuses the endpoints the VPC already has, reading them, and creates only the rest", async () => {
+            const plan = await runPlan("dev", withEndpoints(["sts"]), world({ endpoints: { sts: { privateDnsEnabled: true } } }));
+            const endpoints = plan.cloud.byType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => [e.name, e.read === true]);
+            assert.deepStrictEqual(endpoints.sort(), [["ftp-secretsmanager", false], ["ftp-sts", true]]);
+        });
+
+        it("refuses, naming the VPC and the service, an endpoint that is missing or has private DNS off", async () => {
+            const missing = await refusal(withEndpoints(["sts", "secretsmanager"]), world({ endpoints: { sts: { privateDnsEnabled: false } } }));
+            assert.deepStrictEqual(missing.issues.map((i) => i.path), ["closed-ftp:network.existingEndpoints", "closed-ftp:network.existingEndpoints"]);
+            assert.match(missing.issues[0].message, new RegExp(`the sts endpoint vpce-[0-9a-f]{17} in VPC ${VPC} has private DNS off`));
+            assert.match(missing.issues[1].message, new RegExp(`no usable secretsmanager interface endpoint \\(com\\.amazonaws\\.ap-northeast-1\\.secretsmanager\\) in VPC ${VPC}`));
+        });
+
+        it("refuses subnets of another VPC or sharing a zone, and a VPC that does not exist, before creating anything", async () => {
+            const other = await refusal(dev, world({ subnets: { [A]: "ap-northeast-1a" } }, { "vpc-0ffffffffffffffff": { cidrBlocks: ["10.9.0.0/16"], subnets: { [B]: "ap-northeast-1c" } } }));
+            assert.deepStrictEqual(other.issues.map((i) => [i.path, i.message]), [["closed-ftp:network.subnetIds[1]", `subnet ${B} is in vpc-0ffffffffffffffff, not in ${VPC}`]]);
+            const sameZone = await refusal(dev, world({ subnets: { [A]: "ap-northeast-1a", [B]: "ap-northeast-1a" } }));
+            assert.match(sameZone.issues[0].message, /is in ap-northeast-1a like subnetIds\[0\]: interface endpoints take one subnet per availability zone/);
+            const gone = await refusal(dev, { vpcs: {} });
+            assert.deepStrictEqual(gone.issues.map((i) => i.path), ["closed-ftp:network.vpcId", "closed-ftp:network.subnetIds[0]", "closed-ftp:network.subnetIds[1]"]);
+            assert.match(gone.issues[0].message, new RegExp(`VPC ${VPC} in the hub account ${HUB}: .*no matching EC2 VPC found`));
+        });
+
+        it("refuses a VPC without DNS support, which private-DNS endpoints need", async () => {
+            const noDns = await refusal(dev, world({ dns: false }));
+            assert.match(noDns.issues[0].message, /must have DNS support and DNS hostnames on/);
+        });
+    });
+
+    describe("credentials", () => {
+        it("assumes each account's read-only preview role for a pull-request preview, never the deploy role", async () => {
+            const accounts = JSON.parse(dev.config["closed-ftp:accounts"]);
+            const withPreview = withConfig(dev, {
+                "closed-ftp:hub": { ...JSON.parse(dev.config["closed-ftp:hub"]), previewRoleArn: `arn:aws:iam::${HUB}:role/closed-ftp-preview` },
+                "closed-ftp:accounts": Object.fromEntries(Object.entries(accounts).map(([key, a]) => {
+                    const account = a as { accountId: string };
+                    return [key, { ...account, previewRoleArn: `arn:aws:iam::${account.accountId}:role/closed-ftp-preview` }];
+                })),
+            });
+            const preview = await runPlan("dev", withPreview, { credentials: "preview" });
+            for (const provider of preview.cloud.byType("pulumi:providers:aws")) {
+                const [assumed] = JSON.parse(String(provider.inputs.assumeRoles));
+                assert.match(assumed.roleArn, /:role\/closed-ftp-preview$/, provider.name);
+            }
+            const deploy = await runPlan("dev", withPreview);
+            for (const provider of deploy.cloud.byType("pulumi:providers:aws")) assert.match(JSON.parse(String(provider.inputs.assumeRoles))[0].roleArn, /:role\/closed-ftp-deploy$/);
+        });
+
+        it("refuses a preview of an account that has a deploy role but no preview role, naming the key", async () => {
+            await assert.rejects(runPlan("dev", dev, { credentials: "preview" }), (err: unknown) =>
+                err instanceof ConfigValidationError && err.issues[0].path === "closed-ftp:hub.previewRoleArn" && /never assume the deploy role/.test(err.issues[0].message));
+        });
+
+        it("names CLOSED_FTP_CREDENTIALS when it holds anything but deploy or preview", () => {
+            assert.throws(() => credentialsFrom("admin"), (err: unknown) => err instanceof ConfigValidationError && err.issues[0].path === "CLOSED_FTP_CREDENTIALS");
+            assert.strictEqual(credentialsFrom(undefined), "deploy");
+        });
     });
 });

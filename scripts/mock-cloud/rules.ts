@@ -1,0 +1,210 @@
+// What AWS refuses, as one table: a row per rule, each with the AWS page it comes from. The mock
+// cloud checks every registration against it, so a plan fails where a real deployment would.
+import { s3BucketNameProblem, secretsmanagerSecretNameProblem } from "../../infra/aws-facts";
+
+/** What a rule sees of one registration: its type, logical name, inputs, the values the mock computed, and its account. */
+export interface Registration {
+    type: string;
+    name: string;
+    accountId: string;
+    inputs: Record<string, unknown>;
+    /** The mock cloud's computed state (names AWS or Pulumi would give, ids). */
+    state: Record<string, unknown>;
+}
+
+/** Running totals that span registrations (a role's inline policies, a group's rules). */
+export class Tally {
+    private readonly totals = new Map<string, number>();
+    /** Adds `amount` under `key` and returns the new total. */
+    add(key: string, amount: number): number {
+        const total = (this.totals.get(key) ?? 0) + amount;
+        this.totals.set(key, total);
+        return total;
+    }
+}
+
+export interface Rule {
+    id: string;
+    /** The resource type the rule applies to. */
+    type: string;
+    /** What is measured, in words ("role name length"). */
+    what: string;
+    limit: number;
+    /** The AWS documentation page the limit comes from. */
+    source: string;
+    /** The measured value for this registration (a running total for aggregates), or undefined when the rule does not apply. */
+    measure(r: Registration, tally: Tally): number | undefined;
+}
+
+export interface Violation {
+    rule: Rule;
+    resource: string;
+    value: number;
+}
+
+const IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
+const VPC_QUOTAS = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups";
+const LAMBDA_QUOTAS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html";
+const S3_NAMING = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html";
+
+function text(value: unknown): string | undefined {
+    return typeof value === "string" ? value : undefined;
+}
+
+/** IAM counts policy sizes without white space. */
+export function nonWhitespaceLength(document: string): number {
+    return document.replace(/\s/g, "").length;
+}
+
+function bytes(value: string): number {
+    return Buffer.byteLength(value, "utf8");
+}
+
+function list(value: unknown): unknown[] {
+    return Array.isArray(value) ? value : [];
+}
+
+function family(rule: Record<string, unknown>): ("ipv4" | "ipv6")[] {
+    if (text(rule.cidrIpv4)) return ["ipv4"];
+    if (text(rule.cidrIpv6)) return ["ipv6"];
+    // A rule naming a security group or prefix list counts against both families.
+    return ["ipv4", "ipv6"];
+}
+
+function inboundRules(tally: Tally, groupId: string, families: ("ipv4" | "ipv6")[]): number {
+    return Math.max(...families.map((f) => tally.add(`sg-rules|${groupId}|${f}`, 1)));
+}
+
+/** A rule that fails when a security-group list holds more groups than one network interface takes. */
+function groupsPerInterface(type: string, where: string, pick: (inputs: Record<string, unknown>) => unknown): Rule {
+    return {
+        id: `${type.split(":")[1].split("/")[0]}-security-groups-per-interface`, type, what: `security groups on one network interface (${where})`, limit: 5, source: VPC_QUOTAS,
+        measure: (r) => {
+            const groups = pick(r.inputs);
+            return Array.isArray(groups) ? groups.length : undefined;
+        },
+    };
+}
+
+export const RULES: readonly Rule[] = [
+    {
+        id: "iam-role-name-length", type: "aws:iam/role:Role", what: "role name length", limit: 64, source: IAM_QUOTAS,
+        measure: (r) => text(r.state.name)?.length,
+    },
+    {
+        id: "iam-trust-policy-size", type: "aws:iam/role:Role", what: "trust policy size (characters, white space not counted)", limit: 2048, source: IAM_QUOTAS,
+        measure: (r) => { const d = text(r.inputs.assumeRolePolicy); return d === undefined ? undefined : nonWhitespaceLength(d); },
+    },
+    {
+        id: "iam-roles-per-account", type: "aws:iam/role:Role", what: "IAM roles in one account (default quota)", limit: 1000, source: IAM_QUOTAS,
+        measure: (r, tally) => tally.add(`roles|${r.accountId}`, 1),
+    },
+    {
+        id: "iam-inline-policies-per-role", type: "aws:iam/rolePolicy:RolePolicy", what: "aggregate size of a role's inline policies (characters, white space not counted)", limit: 10240, source: IAM_QUOTAS,
+        measure: (r, tally) => {
+            const d = text(r.inputs.policy);
+            return d === undefined ? undefined : tally.add(`inline|${r.accountId}|${String(r.inputs.role)}`, nonWhitespaceLength(d));
+        },
+    },
+    {
+        id: "iam-managed-policy-size", type: "aws:iam/policy:Policy", what: "managed policy size (characters, white space not counted)", limit: 6144, source: IAM_QUOTAS,
+        measure: (r) => { const d = text(r.inputs.policy); return d === undefined ? undefined : nonWhitespaceLength(d); },
+    },
+    {
+        id: "iam-managed-policies-per-role", type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment", what: "managed policies attached to one role (default quota)", limit: 10, source: IAM_QUOTAS,
+        measure: (r, tally) => tally.add(`attached|${r.accountId}|${String(r.inputs.role)}`, 1),
+    },
+    {
+        id: "vpc-inbound-rules-per-group", type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", what: "inbound rules of one security group, per address family", limit: 60, source: VPC_QUOTAS,
+        measure: (r, tally) => inboundRules(tally, String(r.inputs.securityGroupId), family(r.inputs)),
+    },
+    {
+        id: "vpc-inline-inbound-rules-per-group", type: "aws:ec2/securityGroup:SecurityGroup", what: "inline inbound rules of one security group, per address family", limit: 60, source: VPC_QUOTAS,
+        measure: (r, tally) => {
+            const rules = list(r.inputs.ingress) as Record<string, unknown>[];
+            if (rules.length === 0) return undefined;
+            const counts = { ipv4: 0, ipv6: 0 };
+            for (const rule of rules) {
+                counts.ipv4 += list(rule.cidrBlocks).length + list(rule.securityGroups).length;
+                counts.ipv6 += list(rule.ipv6CidrBlocks).length + list(rule.securityGroups).length;
+            }
+            const id = String(r.state.id ?? r.name);
+            return Math.max(tally.add(`sg-rules|${id}|ipv4`, counts.ipv4), tally.add(`sg-rules|${id}|ipv6`, counts.ipv6));
+        },
+    },
+    groupsPerInterface("aws:transfer/server:Server", "the server's VPC endpoint", (i) => (i.endpointDetails as Record<string, unknown> | undefined)?.securityGroupIds),
+    groupsPerInterface("aws:ec2/vpcEndpoint:VpcEndpoint", "an interface endpoint", (i) => i.securityGroupIds),
+    groupsPerInterface("aws:lambda/function:Function", "a VPC-attached function", (i) => (i.vpcConfig as Record<string, unknown> | undefined)?.securityGroupIds),
+    {
+        id: "transfer-ftp-endpoint-type", type: "aws:transfer/server:Server", what: "FTP/FTPS on an endpoint that is not VPC, or with Elastic IPs (count of offences)", limit: 0,
+        source: "https://docs.aws.amazon.com/transfer/latest/APIReference/API_CreateServer.html",
+        measure: (r) => {
+            const protocols = list(r.inputs.protocols).map(String);
+            if (!protocols.some((p) => p === "FTP" || p === "FTPS")) return undefined;
+            const details = (r.inputs.endpointDetails ?? {}) as Record<string, unknown>;
+            return (r.inputs.endpointType === "VPC" ? 0 : 1) + (list(details.addressAllocationIds).length > 0 ? 1 : 0) + (r.inputs.identityProviderType === "SERVICE_MANAGED" || r.inputs.identityProviderType === undefined ? 1 : 0);
+        },
+    },
+    {
+        id: "transfer-session-policy-length", type: "aws:secretsmanager/secretVersion:SecretVersion", what: "session policy length (Policy of a Transfer user secret)", limit: 2048,
+        source: "https://docs.aws.amazon.com/transfer/latest/userguide/users-policies-session.html",
+        measure: (r) => {
+            const body = text(r.inputs.secretString);
+            if (body === undefined) return undefined;
+            try {
+                const policy = (JSON.parse(body) as Record<string, unknown>).Policy;
+                return typeof policy === "string" ? policy.length : undefined;
+            } catch {
+                return undefined;
+            }
+        },
+    },
+    {
+        id: "s3-bucket-name", type: "aws:s3/bucket:Bucket", what: "bucket name rule violations (3-63 of a-z 0-9 . -, no reserved prefix or suffix)", limit: 0, source: S3_NAMING,
+        measure: (r) => { const name = text(r.state.bucket); return name === undefined ? undefined : s3BucketNameProblem(name) ? 1 : 0; },
+    },
+    {
+        id: "s3-bucket-policy-size", type: "aws:s3/bucketPolicy:BucketPolicy", what: "bucket policy size (bytes)", limit: 20 * 1024,
+        source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html",
+        measure: (r) => { const d = text(r.inputs.policy); return d === undefined ? undefined : bytes(d); },
+    },
+    {
+        id: "kms-key-policy-size", type: "aws:kms/key:Key", what: "key policy size (bytes)", limit: 32 * 1024,
+        source: "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
+        measure: (r) => { const d = text(r.inputs.policy); return d === undefined ? undefined : bytes(d); },
+    },
+    {
+        id: "secretsmanager-secret-name", type: "aws:secretsmanager/secret:Secret", what: "secret name rule violations (1-512 of ASCII letters, digits and /_+=.@-)", limit: 0,
+        source: "https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html",
+        measure: (r) => { const name = text(r.state.name); return name === undefined ? undefined : secretsmanagerSecretNameProblem(name) ? 1 : 0; },
+    },
+    {
+        id: "lambda-function-name-length", type: "aws:lambda/function:Function", what: "function name length", limit: 64, source: LAMBDA_QUOTAS,
+        measure: (r) => text(r.state.name)?.length,
+    },
+    {
+        id: "lambda-environment-size", type: "aws:lambda/function:Function", what: "environment variables size (bytes, names and values)", limit: 4096, source: LAMBDA_QUOTAS,
+        measure: (r) => {
+            const variables = ((r.inputs.environment ?? {}) as { variables?: Record<string, unknown> }).variables;
+            if (!variables) return undefined;
+            return Object.entries(variables).reduce((sum, [k, v]) => sum + bytes(k) + bytes(String(v)), 0);
+        },
+    },
+];
+
+const BY_TYPE = new Map<string, Rule[]>();
+for (const rule of RULES) BY_TYPE.set(rule.type, [...(BY_TYPE.get(rule.type) ?? []), rule]);
+
+/** Checks one registration against every rule of its type; the tally carries totals across calls. */
+export function check(registration: Registration, tally: Tally): Violation[] {
+    const violations: Violation[] = [];
+    for (const rule of BY_TYPE.get(registration.type) ?? []) {
+        const value = rule.measure(registration, tally);
+        if (value !== undefined && value > rule.limit) violations.push({ rule, resource: `${registration.type} "${registration.name}"`, value });
+    }
+    return violations;
+}
+
+export function describeViolation(v: Violation): string {
+    return `AWS would refuse ${v.resource}: ${v.rule.what} is ${v.value}, the limit is ${v.rule.limit} [${v.rule.id}; ${v.rule.source}]`;
+}
