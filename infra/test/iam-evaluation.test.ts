@@ -102,25 +102,72 @@ describe("IAM, proven by evaluation", () => {
         })));
     });
 
-    describe("the spoke's KMS key", () => {
-        const keyPolicy = p.kmsKeyPolicy({ keyAccountId: SPOKE, hubAccountId: HUB, accessRoleUniqueId: ROLE_ID, region: REGION });
+    describe("SSE-KMS buckets: every call is role ∩ session policy ∩ bucket policy (S3) or key policy (KMS)", () => {
         const viaS3 = { "kms:ViaService": `s3.${REGION}.amazonaws.com` };
-        for (const action of ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"]) {
-            it(`serves ${action} to the access role through S3`, () => expectOutcome("Allowed", {
-                principal: ACCESS_ROLE, resourceAccount: SPOKE, action, resource: KEY, context: { ...tls(), ...viaS3 }, identityPolicies: [spokeGrant], resourcePolicy: keyPolicy,
-            }));
+        const HUB_KEY = `arn:aws:kms:${REGION}:${HUB}:key/1d6a9f0e-2222-4333-8444-555566667777`;
+        const OTHER_KEY = `arn:aws:kms:${REGION}:${SPOKE}:key/9e9e9e9e-3333-4444-8555-666677778888`;
+        const homes = {
+            spoke: { account: SPOKE, bucketArn: SPOKE_BUCKET, bucketName: "analytics-drop-abc1234", key: KEY },
+            hub: { account: HUB, bucketArn: HUB_BUCKET, bucketName: "inbox-def5678", key: HUB_KEY },
+        };
+        type Home = (typeof homes)[keyof typeof homes];
+        const documents = (home: Home) => ({
+            grant: p.accessRoleBucketGrant({ bucketArn: home.bucketArn, kmsKeyArn: home.key }),
+            bucketPolicy: p.bucketPolicy({ bucketArn: home.bucketArn, bucketAccountId: home.account, hubAccountId: HUB, accessRoleUniqueId: ROLE_ID }),
+            keyPolicy: p.kmsKeyPolicy({ keyAccountId: home.account, hubAccountId: HUB, accessRoleUniqueId: ROLE_ID, region: REGION }),
+        });
+        /** A user's session against its KMS bucket: S3 calls meet the bucket policy, KMS calls the key policy. */
+        const kmsSession = (home: Home, access: p.Access, action: string, resource: string, context: Record<string, string> = {}): Request => {
+            const d = documents(home);
+            const isKms = action.startsWith("kms:");
+            return {
+                principal: ACCESS_ROLE, resourceAccount: home.account, action, resource,
+                context: { ...tls(), ...(isKms ? viaS3 : {}), ...context },
+                identityPolicies: [d.grant],
+                sessionPolicy: p.sessionPolicy({ bucketName: home.bucketName, prefix: "partner-k", access, kmsKeyArn: home.key }),
+                resourcePolicy: isKms ? d.keyPolicy : d.bucketPolicy,
+            };
+        };
+        // What S3 asks of KMS for each transfer: a put generates a data key, a get decrypts one.
+        const transfers: [string, string, string][] = [["put", "s3:PutObject", "kms:GenerateDataKey"], ["get", "s3:GetObject", "kms:Decrypt"]];
+        for (const [where, home] of Object.entries(homes)) {
+            for (const [verb, s3Action, kmsAction] of transfers) {
+                it(`lets a read-write user ${verb} in a ${where} KMS bucket: ${s3Action} and ${kmsAction} on its key`, async () => {
+                    await expectOutcome("Allowed", kmsSession(home, "read-write", s3Action, `${home.bucketArn}/partner-k/f.csv`));
+                    await expectOutcome("Allowed", kmsSession(home, "read-write", kmsAction, home.key));
+                });
+            }
+            it(`lets a read-write user list its home in a ${where} KMS bucket`, () => expectOutcome("Allowed",
+                kmsSession(home, "read-write", "s3:ListBucket", home.bucketArn, { "s3:prefix": "partner-k/" })));
+            it(`lets a read-only user get and list in a ${where} KMS bucket, decrypting with its key`, async () => {
+                await expectOutcome("Allowed", kmsSession(home, "read-only", "s3:GetObject", `${home.bucketArn}/partner-k/f.csv`));
+                await expectOutcome("Allowed", kmsSession(home, "read-only", "kms:Decrypt", home.key));
+                await expectOutcome("Allowed", kmsSession(home, "read-only", "s3:ListBucket", home.bucketArn, { "s3:prefix": "partner-k/" }));
+            });
+            it(`refuses a read-only user's put in a ${where} KMS bucket, in S3 and in KMS`, async () => {
+                await expectOutcome("Denied", kmsSession(home, "read-only", "s3:PutObject", `${home.bucketArn}/partner-k/f.csv`));
+                await expectOutcome("Denied", kmsSession(home, "read-only", "kms:GenerateDataKey", home.key));
+            });
+            it(`gives a ${where} KMS bucket's user nothing on any other key, even one its role may use`, () => {
+                const over = kmsSession(home, "read-write", "kms:Decrypt", OTHER_KEY);
+                const roleWithBoth = { ...over, identityPolicies: [p.accessRoleBucketGrant({ bucketArn: home.bucketArn, kmsKeyArn: OTHER_KEY })],
+                    resourcePolicy: p.kmsKeyPolicy({ keyAccountId: SPOKE, hubAccountId: HUB, accessRoleUniqueId: ROLE_ID, region: REGION }) };
+                return expectOutcome("Denied", roleWithBoth);
+            });
         }
-        it("refuses another hub role", () => expectOutcome("Denied", {
+        it("a KMS bucket's user fails to put without the key in its session policy (the bug this statement fixes)", () => expectOutcome("Denied", {
+            ...kmsSession(homes.spoke, "read-write", "kms:GenerateDataKey", KEY),
+            sessionPolicy: p.sessionPolicy({ bucketName: homes.spoke.bucketName, prefix: "partner-k", access: "read-write" }),
+        }));
+        it("refuses another hub role the spoke key", () => expectOutcome("Denied", {
             principal: OTHER_ROLE, resourceAccount: SPOKE, action: "kms:Decrypt", resource: KEY, context: { ...tls(`${OTHER_ROLE_ID}:job-1`), ...viaS3 },
-            identityPolicies: [spokeGrant], resourcePolicy: keyPolicy,
+            identityPolicies: [spokeGrant], resourcePolicy: documents(homes.spoke).keyPolicy,
         }));
-        it("refuses the access role calling KMS directly, not through S3", () => expectOutcome("Denied", {
-            principal: ACCESS_ROLE, resourceAccount: SPOKE, action: "kms:Decrypt", resource: KEY, context: { ...tls(), "kms:ViaService": `secretsmanager.${REGION}.amazonaws.com` },
-            identityPolicies: [spokeGrant], resourcePolicy: keyPolicy,
-        }));
-        it("refuses key administration to the hub", () => expectOutcome("Denied", {
-            principal: ACCESS_ROLE, resourceAccount: SPOKE, action: "kms:ScheduleKeyDeletion", resource: KEY, context: tls(),
-            identityPolicies: [{ Version: "2012-10-17", Statement: [{ Sid: "Greedy", Effect: "Allow", Action: "kms:ScheduleKeyDeletion", Resource: KEY }] }], resourcePolicy: keyPolicy,
+        it("refuses a session calling the key directly, not through S3", () => expectOutcome("Denied",
+            kmsSession(homes.spoke, "read-write", "kms:Decrypt", KEY, { "kms:ViaService": `secretsmanager.${REGION}.amazonaws.com` })));
+        it("refuses key administration to a session, even with a greedy role", () => expectOutcome("Denied", {
+            ...kmsSession(homes.spoke, "read-write", "kms:ScheduleKeyDeletion", KEY),
+            identityPolicies: [{ Version: "2012-10-17", Statement: [{ Sid: "Greedy", Effect: "Allow", Action: "kms:ScheduleKeyDeletion", Resource: KEY }] }],
         }));
     });
 
