@@ -2,15 +2,16 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { bucketGuardrails, crossAccountGrantIsConditioned } from "./buckets";
 import { noWildcardGrants } from "./iam";
-import { ftpSecurityGroupPorts, noWorldIngress, stsEndpointForTransferVpc } from "./network";
+import { ftpSecurityGroupPorts, noInternetPath, noWorldIngress, stsEndpointForTransferVpc } from "./network";
 import { ftpUsesCustomIdentityProvider, transferServerIsVpcEndpoint } from "./transfer";
 
-export { bucketGuardrails, crossAccountGrantIsConditioned, ftpSecurityGroupPorts, ftpUsesCustomIdentityProvider, noWildcardGrants, noWorldIngress, stsEndpointForTransferVpc, transferServerIsVpcEndpoint };
+export { bucketGuardrails, crossAccountGrantIsConditioned, ftpSecurityGroupPorts, ftpUsesCustomIdentityProvider, noInternetPath, noWildcardGrants, noWorldIngress, stsEndpointForTransferVpc, transferServerIsVpcEndpoint };
 
 export const GUARDRAILS: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     transferServerIsVpcEndpoint,
     ftpUsesCustomIdentityProvider,
     noWorldIngress,
+    noInternetPath,
     ftpSecurityGroupPorts,
     stsEndpointForTransferVpc,
     bucketGuardrails,

@@ -85,3 +85,38 @@ export const stsEndpointForTransferVpc: StackValidationPolicy = {
         }
     },
 };
+
+/** Resource types that are, or attach, a path to the internet. awsx's Vpc always attaches an internet gateway. */
+const INTERNET_PATH_TYPES: Record<string, string> = {
+    "aws:ec2/internetGateway:InternetGateway": "an internet gateway",
+    "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment": "an internet gateway attachment",
+    "aws:ec2/natGateway:NatGateway": "a NAT gateway",
+    "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway": "an egress-only internet gateway",
+    "aws:ec2/eip:Eip": "an Elastic IP",
+    "awsx:ec2:Vpc": "an awsx VPC (it always attaches an internet gateway)",
+};
+
+function defaultRoutes(routes: unknown): string[] {
+    return (Array.isArray(routes) ? routes : []).flatMap((r: Record<string, unknown>) => [r.cidrBlock, r.ipv6CidrBlock].filter((c): c is string => typeof c === "string" && WORLD.includes(c)));
+}
+
+export const noInternetPath: ResourceValidationPolicy = {
+    name: "no-internet-path",
+    description: "Nothing gives the closed network a path to or from the internet: no internet, NAT or egress-only gateway, no Elastic IP, no default route, no public IP on launch.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        const what = INTERNET_PATH_TYPES[args.type];
+        if (what) reportViolation(`${what} gives the closed network a path to the internet`);
+        if (args.type === "aws:ec2/route:Route") {
+            const open = [args.props.destinationCidrBlock, args.props.destinationIpv6CidrBlock].filter((c) => typeof c === "string" && WORLD.includes(c));
+            if (open.length > 0) reportViolation(`route to ${open.join(", ")}: a closed network has no default route`);
+        }
+        if (args.type === "aws:ec2/routeTable:RouteTable" || args.type === "aws:ec2/defaultRouteTable:DefaultRouteTable") {
+            const open = defaultRoutes(args.props.routes);
+            if (open.length > 0) reportViolation(`route table routes ${open.join(", ")}: a closed network has no default route`);
+        }
+        if (args.type === "aws:ec2/subnet:Subnet" && args.props.mapPublicIpOnLaunch === true) {
+            reportViolation("subnet maps public IPs on launch: nothing in a closed network gets a public address");
+        }
+    },
+};

@@ -27,6 +27,12 @@ const withPolicy = (r: PlanResource, edit: (doc: { Statement: Record<string, unk
     r.inputs.policy = JSON.stringify(doc);
 };
 
+/** A resource someone added to the plan, in the hub account. */
+function extra(plan: PlanDocument, type: string, name: string, inputs: Record<string, unknown>): PlanResource {
+    const hub = find(plan, "pulumi:providers:aws", "hub");
+    return { urn: `urn:pulumi:dev::closed-ftp::${type}::${name}`, type, name, custom: true, parent: null, provider: hub.urn, inputs, state: {}, dependencies: [], propertyDependencies: {} };
+}
+
 describe("npm run policy over the offline plan", () => {
     let dev: PlanDocument;
     before(async () => {
@@ -36,6 +42,21 @@ describe("npm run policy over the offline plan", () => {
 
     it("passes the dev stack's plan", async () => {
         assert.deepStrictEqual(await checkPlan(dev), []);
+    });
+
+    it("passes a plan that builds a new isolated VPC, and one that reuses the VPC's STS endpoint", async () => {
+        const stack = readStackFile("dev", ROOT);
+        const allowedCidrs = JSON.parse(stack.config["closed-ftp:network"]).allowedCidrs;
+        const fresh = await runPlan("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify({ cidrBlock: "10.80.0.0/16", allowedCidrs }) } });
+        assert.deepStrictEqual(await checkPlan(JSON.parse(JSON.stringify(renderPlan(fresh.document, false)))), []);
+        const network = { ...JSON.parse(stack.config["closed-ftp:network"]), existingEndpoints: ["sts"] };
+        const reused = await runPlan("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify(network) } });
+        assert.deepStrictEqual(await checkPlan(JSON.parse(JSON.stringify(renderPlan(reused.document, false)))), []);
+    });
+
+    it("refuses a Transfer VPC with no STS endpoint at all, created or reused", async () => {
+        const violations = await checkPlan(mutated(dev, (p) => (p.resources = p.resources.filter((r) => !(r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.name === "ftp-sts")))));
+        assert.deepStrictEqual([...new Set(violations.map((v) => v.policy))], ["sts-endpoint-for-transfer-vpc"]);
     });
 
     const breaks: [string, (p: PlanDocument) => void, string][] = [
@@ -52,6 +73,11 @@ describe("npm run policy over the offline plan", () => {
         ["a spoke grant without the RoleId condition", (p) => withPolicy(find(p, "aws:s3/bucketPolicy:BucketPolicy", "bucket-archive-drop"), (d) => d.Statement.filter((s) => s.Effect === "Allow").forEach((s) => delete s.Condition)), "cross-account-grant-names-the-role"],
         ["s3:* on the access role", (p) => withPolicy(find(p, "aws:iam/rolePolicy:RolePolicy", "bucket-inbox-grant"), (d) => (d.Statement[0].Action = "s3:*")), "no-wildcard-grants"],
         ["Secrets Manager on Resource *", (p) => withPolicy(find(p, "aws:iam/rolePolicy:RolePolicy", "ftp-idp-secrets"), (d) => (d.Statement[0].Resource = "*")), "no-wildcard-grants"],
+        ["an internet gateway in the hub", (p) => p.resources.push(extra(p, "aws:ec2/internetGateway:InternetGateway", "igw", { vpcId: "vpc-0123456789abcdef0" })), "no-internet-path"],
+        ["a NAT gateway", (p) => p.resources.push(extra(p, "aws:ec2/natGateway:NatGateway", "nat", { subnetId: "subnet-0aaaaaaaaaaaaaaaa" })), "no-internet-path"],
+        ["a default route", (p) => p.resources.push(extra(p, "aws:ec2/route:Route", "default", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", transitGatewayId: "tgw-1" })), "no-internet-path"],
+        ["an IPv6 default route inside a route table", (p) => p.resources.push(extra(p, "aws:ec2/routeTable:RouteTable", "rt", { vpcId: "vpc-1", routes: [{ ipv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-1" }] })), "no-internet-path"],
+        ["an awsx VPC", (p) => p.resources.push(extra(p, "awsx:ec2:Vpc", "network", { cidrBlock: "10.80.0.0/16" })), "no-internet-path"],
     ];
     for (const [what, change, policy] of breaks) {
         it(`refuses ${what}, naming ${policy} and the resource`, async () => {
@@ -73,7 +99,7 @@ describe("npm run policy over the offline plan", () => {
         const cli = (args: string[]) => spawnSync(tsx, [path.join(ROOT, "policy", "check.ts"), ...args], { encoding: "utf8" });
         const ok = cli(["--plan", clean]);
         assert.strictEqual(ok.status, 0, ok.stderr);
-        assert.match(ok.stdout, /0 violations: \d+ resources checked against 8 policies/);
+        assert.match(ok.stdout, /0 violations: \d+ resources checked against 9 policies/);
         const refused = cli(["--plan", bad]);
         assert.strictEqual(refused.status, 1);
         assert.match(refused.stdout, /MANDATORY transfer-server-vpc-endpoint: urn:pulumi:dev::closed-ftp::closed-ftp:index:ClosedFtpServer\$aws:transfer\/server:Server::ftp/);

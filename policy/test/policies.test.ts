@@ -107,4 +107,19 @@ describe("guardrail policies", () => {
         assert.match(resourceViolations(g.noWildcardGrants, "aws:iam/role:Role", { inlinePolicies: [doc({ Effect: "Allow", Action: "s3:*", Resource: "*" })] })[0], /s3:\*/);
         assert.match(resourceViolations(g.noWildcardGrants, type, { policy: "{not json" })[0], /is not valid JSON/);
     });
+
+    it("no-internet-path: refuses every gateway, Elastic IP, default route and public-IP subnet; passes the isolated VPC's pieces", () => {
+        for (const type of ["aws:ec2/internetGateway:InternetGateway", "aws:ec2/internetGatewayAttachment:InternetGatewayAttachment", "aws:ec2/natGateway:NatGateway",
+            "aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", "aws:ec2/eip:Eip", "awsx:ec2:Vpc"]) {
+            assert.match(resourceViolations(g.noInternetPath, type, {})[0] ?? "", /path to the internet/, type);
+        }
+        assert.match(resourceViolations(g.noInternetPath, "aws:ec2/route:Route", { destinationCidrBlock: "0.0.0.0/0" })[0], /route to 0\.0\.0\.0\/0/);
+        assert.match(resourceViolations(g.noInternetPath, "aws:ec2/route:Route", { destinationIpv6CidrBlock: "::/0" })[0], /route to ::\/0/);
+        assert.match(resourceViolations(g.noInternetPath, "aws:ec2/routeTable:RouteTable", { routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: "igw-1" }] })[0], /routes 0\.0\.0\.0\/0/);
+        assert.match(resourceViolations(g.noInternetPath, "aws:ec2/subnet:Subnet", { mapPublicIpOnLaunch: true })[0], /public IPs on launch/);
+        assert.deepStrictEqual(resourceViolations(g.noInternetPath, "aws:ec2/route:Route", { destinationCidrBlock: "10.20.0.0/16", transitGatewayId: "tgw-1" }), []);
+        assert.deepStrictEqual(resourceViolations(g.noInternetPath, "aws:ec2/routeTable:RouteTable", { routes: [] }), []);
+        assert.deepStrictEqual(resourceViolations(g.noInternetPath, "aws:ec2/subnet:Subnet", { mapPublicIpOnLaunch: false }), []);
+        assert.deepStrictEqual(resourceViolations(g.noInternetPath, "aws:ec2/vpc:Vpc", { cidrBlock: "10.80.0.0/16" }), []);
+    });
 });
