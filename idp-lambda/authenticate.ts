@@ -1,10 +1,11 @@
 // The identity provider's decision: a pure function of the event and the user's secret.
 // Every refusal is `{}` to Transfer and a reason code to the log; nothing here throws.
+// Everything that restricts or scopes a session fails closed: a value that does not parse denies.
 import * as crypto from "crypto";
-import * as ipaddr from "ipaddr.js";
-import { TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../infra/aws-facts";
-import { parsePasswordHash, verifyPassword } from "./password-hash";
+import { DUMMY_PASSWORD_HASH, parsePasswordHash, passwordProblem, verifyPassword } from "./password-hash";
 import { SecretStore } from "./secret-store";
+import { parseRanges, Range, sourceAllowed } from "./source-address";
+import { IAM_ROLE_ARN, secretNameFor, TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "./transfer-names";
 
 /** What Transfer sends: password is absent or empty for SSH-key (SFTP) authentication. */
 export interface TransferEvent {
@@ -27,24 +28,31 @@ export interface TransferResponse {
 
 export type Reason =
     | "password-ok" | "public-keys"
-    | "bad-event" | "bad-username" | "bad-server-id" | "empty-password" | "no-such-user" | "secret-store-error"
-    | "malformed-secret" | "no-role" | "bad-role" | "no-password-in-secret" | "bad-password-hash" | "wrong-password"
-    | "no-public-keys" | "bad-home-directory" | "bad-allowed-cidrs" | "source-ip-not-allowed";
+    | "bad-event" | "bad-username" | "bad-server-id" | "bad-protocol" | "empty-password" | "bad-password"
+    | "no-such-user" | "secret-store-error" | "malformed-secret"
+    | "bad-source-restriction" | "source-ip-not-allowed"
+    | "no-password-in-secret" | "bad-password-in-secret" | "bad-password-hash" | "hash-error" | "wrong-password"
+    | "no-public-keys" | "no-role" | "bad-role" | "bad-policy" | "bad-home-directory"
+    | "internal-error";
 
+/** secretName is set exactly when a lookup happened (so the log can say what the cache did). */
 export type Decision =
     | { granted: true; reason: Reason; response: TransferResponse; secretName: string }
     | { granted: false; reason: Reason; secretName?: string };
 
+/** Verifies a password against a stored hash; passed in so a failing hash function can be tested. */
+export type PasswordVerifier = (password: string, encoded: string) => Promise<boolean>;
+
+export { secretNameFor };
 export const USERNAME_PATTERN = TRANSFER_USER_NAME;
 export const SERVER_ID_PATTERN = TRANSFER_SERVER_ID;
-const ROLE_ARN = /^arn:aws[\w-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+export const PROTOCOLS = ["FTP", "FTPS", "SFTP"] as const;
+/** Transfer's limit on a session policy. */
+export const MAX_POLICY_LENGTH = 2048;
+
 const PASSWORD_PROTOCOLS = new Set(["FTP", "FTPS"]);
-
-const deny = (reason: Reason, secretName?: string): Decision => ({ granted: false, reason, secretName });
-
-export function secretNameFor(serverId: string, username: string): string {
-    return `aws/transfer/${serverId}/${username}`;
-}
+const POLICY_VERSIONS = new Set(["2012-10-17", "2008-10-17"]);
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 function parseEvent(event: unknown): TransferEvent | undefined {
     if (typeof event !== "object" || event === null) return undefined;
@@ -54,36 +62,25 @@ function parseEvent(event: unknown): TransferEvent | undefined {
     return { username: e.username as string, serverId: e.serverId as string, protocol: e.protocol as string, sourceIp: e.sourceIp as string, password: e.password as string | undefined };
 }
 
+// Own keys only: JSON.parse never sets a prototype, but `secret.constructor` would still answer.
+function own(secret: Record<string, unknown>, key: string): unknown {
+    return Object.prototype.hasOwnProperty.call(secret, key) ? secret[key] : undefined;
+}
+
+/**
+ * AWS's Secrets Manager blog sample reads every key protocol-first: `FTPPassword` over `Password`,
+ * `SFTPPublicKey` over `PublicKey`, `FTPSAcceptedIpNetwork` over `AcceptedIpNetwork`, and so on
+ * (https://aws.amazon.com/blogs/storage/enable-password-authentication-for-aws-transfer-family-using-aws-secrets-manager-updated/).
+ */
+function forProtocol(secret: Record<string, unknown>, key: string, protocol: string): unknown {
+    const specific = own(secret, `${protocol}${key}`);
+    return specific !== undefined ? specific : own(secret, key);
+}
+
 // Digests first: equal-length buffers, so the comparison takes the same time whatever the lengths.
 function constantTimeEquals(a: string, b: string): boolean {
     const digest = (s: string) => crypto.createHash("sha256").update(s, "utf8").digest();
     return crypto.timingSafeEqual(digest(a), digest(b));
-}
-
-function parseCidrs(value: unknown): ipaddr.IPv4 | [ipaddr.IPv4 | ipaddr.IPv6, number][] | undefined {
-    const list = Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : undefined;
-    if (!list || list.length === 0) return undefined;
-    const parsed: [ipaddr.IPv4 | ipaddr.IPv6, number][] = [];
-    for (const item of list) {
-        if (typeof item !== "string" || !ipaddr.isValidCIDR(item.trim())) return undefined;
-        parsed.push(ipaddr.parseCIDR(item.trim()));
-    }
-    return parsed;
-}
-
-function sourceAllowed(sourceIp: string, ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][]): boolean {
-    if (!ipaddr.isValid(sourceIp)) return false;
-    let address = ipaddr.parse(sourceIp);
-    // An IPv4 client seen over IPv6 (::ffff:10.0.0.1) is the IPv4 client.
-    if (address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress()) address = (address as ipaddr.IPv6).toIPv4Address();
-    return ranges.some(([network, bits]) => network.kind() === address.kind() && address.match([network, bits] as never));
-}
-
-function homeDirectoryDetails(value: unknown): string | undefined {
-    const entries = typeof value === "string" ? safeJson(value) : value;
-    if (!Array.isArray(entries) || entries.length === 0) return undefined;
-    const ok = entries.every((e) => typeof e === "object" && e !== null && typeof e.Entry === "string" && typeof e.Target === "string");
-    return ok ? JSON.stringify(entries) : undefined;
 }
 
 function safeJson(text: string): unknown {
@@ -94,61 +91,160 @@ function safeJson(text: string): unknown {
     }
 }
 
-export async function authenticate(event: unknown, store: SecretStore): Promise<Decision> {
+/**
+ * The ranges the source must lie in, one list per restriction that applies (all must admit it), or
+ * "bad" when any restriction key in the secret, for any protocol, does not parse.
+ */
+function sourceRestrictions(secret: Record<string, unknown>, protocol: string): Range[][] | "bad" {
+    for (const key of Object.keys(secret)) {
+        if (!/^(?:FTP|FTPS|SFTP)?(?:AcceptedIpNetwork|AllowedSourceCidrs)$/.test(key)) continue;
+        if (!parseRanges(secret[key])) return "bad";
+    }
+    const lists: Range[][] = [];
+    for (const key of ["AllowedSourceCidrs", "AcceptedIpNetwork"]) {
+        const value = forProtocol(secret, key, protocol);
+        if (value !== undefined) lists.push(parseRanges(value) as Range[]);
+    }
+    return lists;
+}
+
+type Credential = { kind: "hash"; encoded: unknown } | { kind: "plain"; value: unknown } | { kind: "none" };
+
+// Protocol-specific credentials first, as in AWS's sample; within a tier, a hash beats plaintext.
+function credentialFor(secret: Record<string, unknown>, protocol: string): Credential {
+    const prefix = own(secret, `${protocol}PasswordHash`) !== undefined || own(secret, `${protocol}Password`) !== undefined ? protocol : "";
+    const hash = own(secret, `${prefix}PasswordHash`);
+    if (hash !== undefined) return { kind: "hash", encoded: hash };
+    const plain = own(secret, `${prefix}Password`);
+    if (plain !== undefined) return { kind: "plain", value: plain };
+    return { kind: "none" };
+}
+
+/** A session policy: a JSON policy document held in a string of at most 2048 characters. */
+function sessionPolicy(value: unknown): string | undefined {
+    if (typeof value !== "string" || value.length === 0 || value.length > MAX_POLICY_LENGTH) return undefined;
+    const document = safeJson(value);
+    if (typeof document !== "object" || document === null || Array.isArray(document)) return undefined;
+    const { Version: version, Statement: statement } = document as Record<string, unknown>;
+    if (version !== undefined && !POLICY_VERSIONS.has(version as string)) return undefined;
+    const statements = Array.isArray(statement) ? statement : [statement];
+    if (statements.some((s) => typeof s !== "object" || s === null || Array.isArray(s))) return undefined;
+    return value;
+}
+
+// Path segments: no empty, `.` or `..` segment, nothing unprintable.
+function cleanSegments(segments: string[]): boolean {
+    return segments.every((s) => s !== "" && s !== "." && s !== ".." && !/\p{Cc}/u.test(s));
+}
+
+/** `/` or `/a/b`: absolute, no `.`/`..` segments. */
+function isEntry(value: unknown): boolean {
+    if (typeof value !== "string" || !value.startsWith("/")) return false;
+    return value === "/" || cleanSegments(value.slice(1).split("/"));
+}
+
+/** `/<bucket>` or `/<bucket>/<key prefix>` (one trailing slash allowed), no `.`/`..` segments. */
+function isTarget(value: unknown): boolean {
+    if (typeof value !== "string" || !value.startsWith("/")) return false;
+    const segments = value.slice(1).replace(/\/$/, "").split("/");
+    return BUCKET.test(segments[0]) && cleanSegments(segments);
+}
+
+function homeDirectoryDetails(value: unknown): string | undefined {
+    const entries = typeof value === "string" ? safeJson(value) : value;
+    if (!Array.isArray(entries) || entries.length === 0) return undefined;
+    const ok = entries.every((e) => typeof e === "object" && e !== null && !Array.isArray(e)
+        && Object.keys(e).length === 2 && isEntry(e.Entry) && isTarget(e.Target));
+    return ok ? JSON.stringify(entries) : undefined;
+}
+
+function publicKeys(value: unknown): string[] {
+    return typeof value === "string" ? value.split(",").map((k) => k.trim()).filter((k) => k !== "") : [];
+}
+
+export async function authenticate(event: unknown, store: SecretStore, verify: PasswordVerifier = verifyPassword): Promise<Decision> {
     const e = parseEvent(event);
-    if (!e) return deny("bad-event");
-    if (!USERNAME_PATTERN.test(e.username)) return deny("bad-username");
-    if (!SERVER_ID_PATTERN.test(e.serverId)) return deny("bad-server-id");
+    if (!e) return { granted: false, reason: "bad-event" };
+    if (!USERNAME_PATTERN.test(e.username)) return { granted: false, reason: "bad-username" };
+    if (!SERVER_ID_PATTERN.test(e.serverId)) return { granted: false, reason: "bad-server-id" };
+    if (!(PROTOCOLS as readonly string[]).includes(e.protocol)) return { granted: false, reason: "bad-protocol" };
     const passwordAuth = e.password !== undefined && e.password !== "";
-    if (!passwordAuth && PASSWORD_PROTOCOLS.has(e.protocol)) return deny("empty-password");
+    // Only SFTP has a public-key path; FTP and FTPS always need a password.
+    if (!passwordAuth && PASSWORD_PROTOCOLS.has(e.protocol)) return { granted: false, reason: "empty-password" };
+    if (passwordAuth && passwordProblem(e.password) !== undefined) return { granted: false, reason: "bad-password" };
+    const password = e.password as string;
 
     const secretName = secretNameFor(e.serverId, e.username);
+    let verified = false;
+    // No oracle: every password refusal after the lookup costs one verification at the default cost,
+    // so an unknown user, a refused address and a wrong password take the same time.
+    const deny = async (reason: Reason): Promise<Decision> => {
+        if (passwordAuth && !verified) await verify(password, DUMMY_PASSWORD_HASH).catch(() => false);
+        return { granted: false, reason, secretName };
+    };
+
     let body: string | undefined;
     try {
         body = await store.getSecretString(secretName);
     } catch {
-        return deny("secret-store-error", secretName);
+        return deny("secret-store-error");
     }
-    if (body === undefined) return deny("no-such-user", secretName);
-    const secret = safeJson(body);
-    if (typeof secret !== "object" || secret === null || Array.isArray(secret)) return deny("malformed-secret", secretName);
-    const s = secret as Record<string, unknown>;
+    if (body === undefined) return deny("no-such-user");
+    const parsed = safeJson(body);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return deny("malformed-secret");
+    const secret = parsed as Record<string, unknown>;
 
-    if (s.AllowedSourceCidrs !== undefined) {
-        const ranges = parseCidrs(s.AllowedSourceCidrs);
-        if (!ranges) return deny("bad-allowed-cidrs", secretName);
-        if (!sourceAllowed(e.sourceIp, ranges as [ipaddr.IPv4 | ipaddr.IPv6, number][])) return deny("source-ip-not-allowed", secretName);
-    }
-    if (typeof s.Role !== "string" || s.Role === "") return deny("no-role", secretName);
-    if (!ROLE_ARN.test(s.Role)) return deny("bad-role", secretName);
+    const restrictions = sourceRestrictions(secret, e.protocol);
+    if (restrictions === "bad") return deny("bad-source-restriction");
+    if (!restrictions.every((ranges) => sourceAllowed(e.sourceIp, ranges))) return deny("source-ip-not-allowed");
 
-    const response: TransferResponse = { Role: s.Role };
+    const response: TransferResponse = {};
     let reason: Reason;
     if (passwordAuth) {
-        if (s.PasswordHash !== undefined) {
-            if (!parsePasswordHash(s.PasswordHash).ok) return deny("bad-password-hash", secretName);
-            if (!(await verifyPassword(e.password as string, s.PasswordHash as string))) return deny("wrong-password", secretName);
-        } else if (typeof s.Password === "string" && s.Password !== "") {
-            if (!constantTimeEquals(e.password as string, s.Password)) return deny("wrong-password", secretName);
+        const credential = credentialFor(secret, e.protocol);
+        if (credential.kind === "none") return deny("no-password-in-secret");
+        if (credential.kind === "hash") {
+            if (!parsePasswordHash(credential.encoded).ok) return deny("bad-password-hash");
+            let matches: boolean;
+            try {
+                matches = await verify(password, credential.encoded as string);
+            } catch {
+                verified = true;
+                return deny("hash-error");
+            }
+            verified = true;
+            if (!matches) return deny("wrong-password");
         } else {
-            return deny("no-password-in-secret", secretName);
+            if (passwordProblem(credential.value) !== undefined) return deny("bad-password-in-secret");
+            if (!constantTimeEquals(password, credential.value as string)) return deny("wrong-password");
         }
         reason = "password-ok";
     } else {
-        const keys = typeof s.PublicKey === "string" ? s.PublicKey.split(",").map((k) => k.trim()).filter((k) => k !== "") : [];
-        if (keys.length === 0) return deny("no-public-keys", secretName);
+        const keys = publicKeys(forProtocol(secret, "PublicKey", e.protocol));
+        if (keys.length === 0) return deny("no-public-keys");
         response.PublicKeys = keys;
         reason = "public-keys";
     }
 
-    if (typeof s.Policy === "string" && s.Policy !== "") response.Policy = s.Policy;
-    if (s.HomeDirectoryDetails !== undefined) {
-        const details = homeDirectoryDetails(s.HomeDirectoryDetails);
-        if (!details) return deny("bad-home-directory", secretName);
-        response.HomeDirectoryDetails = details;
-        response.HomeDirectoryType = "LOGICAL";
-    } else if (typeof s.HomeDirectory === "string" && s.HomeDirectory !== "") {
-        response.HomeDirectory = s.HomeDirectory;
+    // Scope: checked after the credential, so only the password's holder learns that a secret is broken.
+    const role = forProtocol(secret, "Role", e.protocol);
+    if (role === undefined || role === "") return deny("no-role");
+    if (typeof role !== "string" || !IAM_ROLE_ARN.test(role)) return deny("bad-role");
+    const policy = forProtocol(secret, "Policy", e.protocol);
+    if (policy !== undefined && !sessionPolicy(policy)) return deny("bad-policy");
+    const details = forProtocol(secret, "HomeDirectoryDetails", e.protocol);
+    const home = forProtocol(secret, "HomeDirectory", e.protocol);
+    let homeResponse: TransferResponse = {};
+    if (details !== undefined) {
+        const rendered = homeDirectoryDetails(details);
+        if (!rendered) return deny("bad-home-directory");
+        homeResponse = { HomeDirectoryDetails: rendered, HomeDirectoryType: "LOGICAL" };
+    } else if (home !== undefined) {
+        if (!isTarget(home)) return deny("bad-home-directory");
+        homeResponse = { HomeDirectory: home as string };
     }
-    return { granted: true, reason, response, secretName };
+    return {
+        granted: true, reason, secretName,
+        response: { Role: role, ...(policy !== undefined ? { Policy: policy as string } : {}), ...homeResponse, ...response },
+    };
 }

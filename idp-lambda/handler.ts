@@ -1,5 +1,5 @@
 // The Lambda entry point: parse, decide, log, answer. Clients are created once per process.
-import { authenticate, TransferResponse } from "./authenticate";
+import { authenticate, Decision, TransferResponse } from "./authenticate";
 import { logLogin, logWarning } from "./log";
 import { CACHE_MAX_ENTRIES, CachedSecretStore, cacheTtlSecondsFrom, createSecretsManagerClient, SecretsManagerStore } from "./secret-store";
 
@@ -15,11 +15,12 @@ function field(event: unknown, key: string): string | undefined {
 
 export async function handler(event: unknown): Promise<TransferResponse> {
     const started = Date.now();
-    let decision;
+    let decision: Decision;
     try {
         decision = await authenticate(event, store);
     } catch {
-        decision = { granted: false as const, reason: "secret-store-error" as const };
+        // authenticate() does not throw; if it ever does, say so rather than blame Secrets Manager.
+        decision = { granted: false, reason: "internal-error" };
     }
     logLogin({
         outcome: decision.granted ? "granted" : "denied",
@@ -29,7 +30,8 @@ export async function handler(event: unknown): Promise<TransferResponse> {
         protocol: field(event, "protocol"),
         sourceIp: field(event, "sourceIp"),
         secretName: decision.secretName,
-        cache: store.lastLookup,
+        // Only a lookup has a cache outcome; a refusal before it must not repeat the last one.
+        cache: decision.secretName !== undefined ? store.lastLookup : undefined,
         durationMs: Date.now() - started,
     });
     return decision.granted ? decision.response : {};

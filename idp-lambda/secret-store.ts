@@ -10,6 +10,19 @@ export interface SecretStore {
 /** Connection and request limits, well inside the Lambda's 10 s timeout and Transfer's wait. */
 export const SDK_TIMEOUTS = { connectionTimeoutMs: 1000, requestTimeoutMs: 3000, maxAttempts: 2 } as const;
 
+/**
+ * The whole lookup (both attempts, headers and body) ends within this. The SDK's requestTimeout is
+ * an idle-socket timeout, so a body that trickles in a byte at a time would never trip it.
+ */
+export const LOOKUP_DEADLINE_MS = 3000;
+
+export class LookupDeadlineError extends Error {
+    constructor(name: string, deadlineMs: number) {
+        super(`GetSecretValue ${name}: no complete answer within ${deadlineMs} ms`);
+        this.name = "LookupDeadlineError";
+    }
+}
+
 export function createSecretsManagerClient(): SecretsManagerClient {
     // Region, credentials and endpoint (AWS_ENDPOINT_URL_SECRETS_MANAGER) come from the environment.
     return new SecretsManagerClient({
@@ -20,11 +33,28 @@ export function createSecretsManagerClient(): SecretsManagerClient {
 }
 
 export class SecretsManagerStore implements SecretStore {
-    constructor(private readonly client: Pick<SecretsManagerClient, "send">) {}
+    constructor(private readonly client: Pick<SecretsManagerClient, "send">, private readonly deadlineMs = LOOKUP_DEADLINE_MS) {}
 
     async getSecretString(name: string): Promise<string | undefined> {
+        const abort = new AbortController();
+        let timer: NodeJS.Timeout | undefined;
+        // The race bounds the wait even if a stalled body ignores the abort; the abort frees the socket.
+        const deadline = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+                abort.abort();
+                reject(new LookupDeadlineError(name, this.deadlineMs));
+            }, this.deadlineMs);
+        });
         try {
-            const result = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
+            return await Promise.race([this.lookup(name, abort.signal), deadline]);
+        } finally {
+            clearTimeout(timer);
+        }
+    }
+
+    private async lookup(name: string, abortSignal: AbortSignal): Promise<string | undefined> {
+        try {
+            const result = await this.client.send(new GetSecretValueCommand({ SecretId: name }), { abortSignal });
             if (result.SecretString !== undefined) return result.SecretString;
             if (result.SecretBinary !== undefined) return Buffer.from(result.SecretBinary).toString("utf8");
             throw new Error(`secret ${name} has neither SecretString nor SecretBinary`);
@@ -37,16 +67,22 @@ export class SecretsManagerStore implements SecretStore {
 
 export interface CacheOptions {
     ttlMs: number;
+    /** For a missing secret; NEGATIVE_CACHE_TTL_MS unless given, and never above ttlMs. */
+    negativeTtlMs?: number;
     maxEntries: number;
     now?: () => number;
 }
 
+/** How long "no such secret" is remembered (never longer than the cache TTL itself). */
+export const NEGATIVE_CACHE_TTL_MS = 10_000;
+
 /**
- * Caches found secrets for a short TTL so a burst of logins reads each secret once. Misses are not
- * cached: a user added a moment ago must be able to log in at once.
+ * Caches secrets for a short TTL so a burst of logins reads each secret once, and remembers a missing
+ * secret for NEGATIVE_CACHE_TTL_MS so a client retrying an unknown name is not one paid call a try.
+ * Failures are never cached. At most maxEntries names are held, found and missing together.
  */
 export class CachedSecretStore implements SecretStore {
-    private readonly entries = new Map<string, { value: string; expires: number }>();
+    private readonly entries = new Map<string, { value: string | undefined; expires: number }>();
     private readonly now: () => number;
     lastLookup: "hit" | "miss" | "off" = "off";
 
@@ -67,11 +103,10 @@ export class CachedSecretStore implements SecretStore {
         this.entries.delete(name);
         this.lastLookup = "miss";
         const value = await this.inner.getSecretString(name);
-        if (value !== undefined) {
-            // Map keeps insertion order: the first key is the oldest entry.
-            if (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-            this.entries.set(name, { value, expires: this.now() + this.options.ttlMs });
-        }
+        // Map keeps insertion order: the first key is the oldest entry.
+        if (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+        const ttlMs = value === undefined ? Math.min(this.options.ttlMs, this.options.negativeTtlMs ?? NEGATIVE_CACHE_TTL_MS) : this.options.ttlMs;
+        this.entries.set(name, { value, expires: this.now() + ttlMs });
         return value;
     }
 

@@ -1,10 +1,7 @@
 // AWS naming rules and defaults that the components, the program, the IdP and the mock cloud share.
 
-/** Transfer Family's own rule for user names; anything else never reaches Secrets Manager. */
-export const TRANSFER_USER_NAME = /^[\w][\w@.-]{2,99}$/;
-
-/** A Transfer Family server id: `s-` and 17 lowercase hex. */
-export const TRANSFER_SERVER_ID = /^s-[0-9a-f]{17}$/;
+// Transfer's naming rules live with the Lambda, the lowest layer that needs them.
+export { IAM_ROLE_ARN, secretNameFor, TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../idp-lambda/transfer-names";
 
 /** A current Transfer security policy (TLS 1.2+, no legacy ciphers); it matters for FTPS. */
 export const DEFAULT_SECURITY_POLICY = "TransferSecurityPolicy-2024-01";

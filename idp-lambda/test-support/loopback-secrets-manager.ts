@@ -10,15 +10,32 @@ export interface LoopbackSecretsManager {
     close(): Promise<void>;
 }
 
-export async function startLoopbackSecretsManager(secrets: Record<string, string>, options: { delayMs?: number } = {}): Promise<LoopbackSecretsManager> {
+export interface LoopbackOptions {
+    /** Wait this long before answering at all. */
+    delayMs?: number;
+    /** Send the headers at once, then the body one byte every trickleMs (a stalled, not silent, peer). */
+    trickleMs?: number;
+}
+
+export async function startLoopbackSecretsManager(secrets: Record<string, string>, options: LoopbackOptions = {}): Promise<LoopbackSecretsManager> {
     const calls = new Map<string, number>();
     const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
             const reply = (status: number, body: unknown) => {
-                res.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
-                res.end(JSON.stringify(body));
+                const bytes = Buffer.from(JSON.stringify(body));
+                res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "content-length": bytes.length });
+                if (!options.trickleMs) return void res.end(bytes);
+                let sent = 0;
+                const drip = setInterval(() => {
+                    if (res.destroyed || sent >= bytes.length) {
+                        clearInterval(drip);
+                        if (!res.destroyed) res.end();
+                        return;
+                    }
+                    res.write(bytes.subarray(sent, ++sent));
+                }, options.trickleMs);
             };
             const answer = () => {
                 if (req.headers["x-amz-target"] !== "secretsmanager.GetSecretValue") {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { CachedSecretStore, cacheTtlSecondsFrom, createSecretsManagerClient, SecretsManagerStore, SecretStore } from "../secret-store";
+import { CachedSecretStore, cacheTtlSecondsFrom, createSecretsManagerClient, LookupDeadlineError, NEGATIVE_CACHE_TTL_MS, SecretsManagerStore, SecretStore } from "../secret-store";
 import { loopbackEnv, startLoopbackSecretsManager } from "../test-support/loopback-secrets-manager";
 
 function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
@@ -44,19 +44,23 @@ describe("Secrets Manager adapter", () => {
         }
     });
 
-    it("gives up within its request timeout when Secrets Manager does not answer", async () => {
-        const server = await startLoopbackSecretsManager({ slow: "{}" }, { delayMs: 8000 });
-        try {
-            await withEnv(loopbackEnv(server.url), async () => {
-                const store = new SecretsManagerStore(createSecretsManagerClient());
-                const started = Date.now();
-                await assert.rejects(store.getSecretString("slow"));
-                assert.ok(Date.now() - started < 7500, `took ${Date.now() - started} ms`);
-            });
-        } finally {
-            await server.close();
-        }
-    });
+    // Short deadlines keep the tests fast; production uses LOOKUP_DEADLINE_MS (3 s).
+    for (const [what, options] of [["does not answer", { delayMs: 5000 }], ["trickles its body in a byte at a time", { trickleMs: 40 }]] as const) {
+        it(`ends the whole call at its deadline when Secrets Manager ${what}`, async () => {
+            // The body is ~250 bytes: trickled at 40 ms a byte it would take ~10 s, past the Lambda's timeout.
+            const server = await startLoopbackSecretsManager({ slow: JSON.stringify({ Role: "r".repeat(50) }) }, options);
+            try {
+                await withEnv(loopbackEnv(server.url), async () => {
+                    const store = new SecretsManagerStore(createSecretsManagerClient(), 400);
+                    const started = Date.now();
+                    await assert.rejects(store.getSecretString("slow"), LookupDeadlineError);
+                    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+                });
+            } finally {
+                await server.close();
+            }
+        });
+    }
 });
 
 describe("secret cache", () => {
@@ -79,14 +83,44 @@ describe("secret cache", () => {
         assert.strictEqual(cache.lastLookup, "miss");
     });
 
-    it("does not cache a missing secret, so a new user works at once", async () => {
+    it("remembers a missing secret for the negative TTL only, so a spray of one name is one call per 10 s", async () => {
+        let now = 1000;
         const values: Record<string, string> = {};
         const { reads, store } = counting(values);
-        const cache = new CachedSecretStore(store, { ttlMs: 30_000, maxEntries: 10 });
-        assert.strictEqual(await cache.getSecretString("new"), undefined);
+        const cache = new CachedSecretStore(store, { ttlMs: 30_000, maxEntries: 10, now: () => now });
+        for (let i = 0; i < 100; i++) assert.strictEqual(await cache.getSecretString("new"), undefined);
+        assert.deepStrictEqual(reads, ["new"]);
+        assert.strictEqual(cache.lastLookup, "hit");
         values.new = "1";
+        now += NEGATIVE_CACHE_TTL_MS + 1;
         assert.strictEqual(await cache.getSecretString("new"), "1");
         assert.deepStrictEqual(reads, ["new", "new"]);
+    });
+
+    it("never remembers a missing secret longer than the cache TTL", async () => {
+        let now = 0;
+        const { reads, store } = counting({});
+        const cache = new CachedSecretStore(store, { ttlMs: 2000, maxEntries: 10, now: () => now });
+        await cache.getSecretString("x");
+        now += 2001;
+        await cache.getSecretString("x");
+        assert.deepStrictEqual(reads, ["x", "x"]);
+    });
+
+    it("does not cache a failure", async () => {
+        let calls = 0;
+        const cache = new CachedSecretStore({ async getSecretString() { calls++; throw new Error("throttled"); } }, { ttlMs: 30_000, maxEntries: 10 });
+        await assert.rejects(cache.getSecretString("a"));
+        await assert.rejects(cache.getSecretString("a"));
+        assert.strictEqual(calls, 2);
+    });
+
+    it("holds at most maxEntries names, found and missing together, under a spray of distinct names", async () => {
+        const { reads, store } = counting({});
+        const cache = new CachedSecretStore(store, { ttlMs: 30_000, maxEntries: 50 });
+        for (let i = 0; i < 500; i++) await cache.getSecretString(`spray${i}`);
+        assert.strictEqual(cache.size, 50);
+        assert.strictEqual(reads.length, 500);
     });
 
     it("stays bounded, evicting the oldest entry", async () => {

@@ -1,14 +1,16 @@
-// Starts and stops ftp-server.py (pyftpdlib) on loopback for the round-trip tests.
-import { ChildProcessWithoutNullStreams, spawn, spawnSync } from "child_process";
+// A real FTP server (ftp-srv, from npm) on loopback for the round-trip tests: passive ports 8192-8200 as on
+// the Transfer endpoint, each user's home a directory on disk, and read-only users whose writes it refuses.
+import { FileSystem, FtpSrv } from "ftp-srv";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
+import { Access } from "../smoke/index";
 
 export interface LoopbackFtpUser {
     name: string;
     password: string;
-    /** pyftpdlib permissions: "elr" reads, "elradfmw" also writes and deletes. */
-    perm: string;
+    access: Access;
 }
 
 export interface LoopbackFtpServer {
@@ -19,63 +21,60 @@ export interface LoopbackFtpServer {
     stop(): Promise<void>;
 }
 
-const SCRIPT = path.join(__dirname, "ftp-server.py");
-const START_TIMEOUT_MS = 10_000;
-const STOP_TIMEOUT_MS = 3_000;
+const HOST = "127.0.0.1";
+const PASSIVE_PORTS = { min: 8192, max: 8200 };
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGQUIT"] as const;
 
-/**
- * A Python that can import pyftpdlib: $PYTHON, then the system one (where apt installs
- * python3-pyftpdlib, even when a pyenv or venv python3 comes first on PATH), then python3.
- */
-export function findPython(candidates = [process.env.PYTHON, "/usr/bin/python3", "python3"].filter((c): c is string => !!c)): string {
-    for (const candidate of candidates) {
-        const probe = spawnSync(candidate, ["-c", "import pyftpdlib"], { stdio: "ignore", timeout: 10_000 });
-        if (probe.status === 0) return candidate;
-    }
-    throw new Error(`no Python here can import pyftpdlib (tried ${candidates.join(", ")}): install the apt package python3-pyftpdlib (sudo apt-get install -y python3-pyftpdlib), or point $PYTHON at a Python that has it`);
+interface Logger {
+    child(): Logger;
+    trace(): void;
+    debug(): void;
+    info(): void;
+    warn(): void;
+    error(): void;
+}
+// ftp-srv logs every refusal at error level; the tests read the server's replies instead.
+const silent: Logger = { child: () => silent, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A read-only user's file system: ftp-srv answers each refused STOR, DELE, MKD, RNTO or SITE CHMOD with 550 and this message. */
+class ReadOnlyFileSystem extends FileSystem {
+    write(): never { throw new Error("Permission denied: read-only user"); }
+    delete(): never { throw new Error("Permission denied: read-only user"); }
+    mkdir(): never { throw new Error("Permission denied: read-only user"); }
+    rename(): never { throw new Error("Permission denied: read-only user"); }
+    chmod(): never { throw new Error("Permission denied: read-only user"); }
 }
 
 export async function startLoopbackFtpServer(users: LoopbackFtpUser[]): Promise<LoopbackFtpServer> {
-    const python = findPython();
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-ftpd-"));
-    const child: ChildProcessWithoutNullStreams = spawn(python, [SCRIPT, root], { stdio: ["pipe", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const homeOf = (user: string) => path.join(root, user);
+    for (const user of users) fs.mkdirSync(homeOf(user.name));
+
+    // ftp-srv's constructor makes SIGINT, SIGTERM and SIGQUIT exit the process with 0: an interrupted run must not pass.
+    const ownHandlers = SIGNALS.map((signal) => process.listeners(signal));
+    const server = new FtpSrv({ url: `ftp://${HOST}:0`, pasv_url: HOST, pasv_min: PASSIVE_PORTS.min, pasv_max: PASSIVE_PORTS.max, log: silent });
+    SIGNALS.forEach((signal, i) => {
+        for (const handler of process.listeners(signal)) if (!ownHandlers[i].includes(handler)) process.removeListener(signal, handler);
+    });
+
+    server.on("login", ({ connection, username, password }, resolve, reject) => {
+        const user = users.find((u) => u.name === username && u.password === password);
+        if (!user) return reject(new Error("Login incorrect."));
+        const home = homeOf(user.name);
+        resolve(user.access === "read-only" ? { fs: new ReadOnlyFileSystem(connection, { root: home, cwd: "/" }) } : { root: home, cwd: "/" });
+    });
 
     const stop = async () => {
-        // Closing stdin is the server's signal to exit; SIGKILL only if it does not within the bound.
-        child.stdin.end();
-        let timer: NodeJS.Timeout | undefined;
-        const gaveUp = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS); });
-        const timedOut = await Promise.race([exited.then(() => false), gaveUp]);
-        clearTimeout(timer);
-        if (timedOut) {
-            child.kill("SIGKILL");
-            await exited;
-        }
+        // Ends every control connection (and with it its passive data server), then stops listening.
+        await server.close();
         fs.rmSync(root, { recursive: true, force: true });
     };
 
     try {
-        child.stdin.write(`${JSON.stringify(users)}\n`);
-        const port = await new Promise<number>((resolve, reject) => {
-            let stdout = "";
-            const timer = setTimeout(() => reject(new Error(`ftp-server.py printed no PORT line within ${START_TIMEOUT_MS} ms; stderr: ${stderr}`)), START_TIMEOUT_MS);
-            child.stdout.on("data", (chunk: Buffer) => {
-                stdout += chunk.toString("utf8");
-                const match = /^PORT (\d+)$/m.exec(stdout);
-                if (match) {
-                    clearTimeout(timer);
-                    resolve(Number(match[1]));
-                }
-            });
-            child.once("exit", (code) => {
-                clearTimeout(timer);
-                reject(new Error(`ftp-server.py exited (${code}) before listening; stderr: ${stderr}`));
-            });
-        });
-        return { host: "127.0.0.1", port, homeOf: (user) => path.join(root, user), stop };
+        await server.listen();
+        // The control port is ephemeral; ftp-srv keeps its listening socket as `server` without typing it.
+        const { port } = (server as unknown as { server: net.Server }).server.address() as net.AddressInfo;
+        return { host: HOST, port, homeOf, stop };
     } catch (err) {
         await stop();
         throw err;

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseSmokeFlags, SmokeFlagError } from "../smoke/index";
 import { BUCKET_NAMES, grantFor, outputsDocument, SERVER_ID } from "./ftp-outputs-fixture";
-import { startLoopbackFtpServer } from "./ftp-server";
+import { LoopbackFtpServer, startLoopbackFtpServer } from "./ftp-server";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -87,8 +87,8 @@ describe("smoke: command line", function () {
     });
 
     it("runs every user end to end and exits 1 when one fails: loopback Transfer API, real FTP server", async () => {
-        const writer = { name: "writer", password: "writer-Password-0123", perm: "elradfmw" };
-        const reader = { name: "reader", password: "reader-Password-0123", perm: "elr" };
+        const writer = { name: "writer", password: "writer-Password-0123", access: "read-write" } as const;
+        const reader = { name: "reader", password: "reader-Password-0123", access: "read-only" } as const;
         const requests: Record<string, unknown>[] = [];
         // Answers TestIdentityProvider (AWS JSON 1.1) like our IdP would, except that it denies "reader".
         const transferApi = http.createServer((req, res) => {
@@ -102,10 +102,11 @@ describe("smoke: command line", function () {
                 res.end(JSON.stringify({ StatusCode: 200, Url: "lambda", Response: grant ? grantFor(BUCKET_NAMES.inbox, "writer") : "{}" }));
             });
         });
-        await new Promise<void>((resolve) => transferApi.listen(0, "127.0.0.1", resolve));
-        const ftpServer = await startLoopbackFtpServer([writer, reader]);
+        let ftpServer: LoopbackFtpServer | undefined;
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-smoke-"));
         try {
+            await new Promise<void>((resolve) => transferApi.listen(0, "127.0.0.1", resolve));
+            ftpServer = await startLoopbackFtpServer([writer, reader]);
             const outputsFile = path.join(dir, "outputs.json");
             fs.writeFileSync(outputsFile, JSON.stringify(outputsDocument({
                 writer: { password: writer.password, access: "read-write" },
@@ -131,7 +132,9 @@ describe("smoke: command line", function () {
             assert.deepStrictEqual(fs.readdirSync(ftpServer.homeOf("writer")), [], "the probe file was deleted");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
-            await ftpServer.stop();
+            await ftpServer?.stop();
+            // Also when a step above failed: a listening server left behind keeps mocha from ever exiting.
+            transferApi.closeAllConnections();
             await new Promise<void>((resolve) => transferApi.close(() => resolve()));
         }
     });
