@@ -4,7 +4,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { readStackConfig } from "../stacks/config";
-import { Credentials, deployClosedFtp } from "../stacks/program";
+import { Credentials } from "../stacks/credentials";
+import { deployClosedFtp } from "../stacks/program";
 import { MockCloud, MockVpc, revealSecrets, worldAsDeclared } from "./mock-cloud";
 import { PlanDocument } from "./plan-format";
 

@@ -1,9 +1,11 @@
 // `npm run smoke -- --stack <name> [--ftp] ...`: the post-deploy check of every user (see --help).
 import { TransferClient } from "@aws-sdk/client-transfer";
 import * as path from "path";
+import { ConfigValidationError } from "../stacks/config";
+import { PlanInputError, readStackFile } from "./plan-lib";
 import {
-    OutputsError, parseSmokeFlags, readOutputsFile, readStackOutputs, runSmoke, SmokeFlagError, SmokeFlags, SmokeInputError,
-    SmokeOutputs, transferIdentityProvider, USAGE,
+    assumedRoleCredentials, HubRole, hubAccountProblem, hubRoleFor, OutputsError, parseSmokeFlags, readOutputsFile, readStackOutputs, runSmoke,
+    SmokeFlagError, SmokeFlags, SmokeInputError, SmokeOutputs, StackHub, STSClient, transferIdentityProvider, USAGE,
 } from "./smoke/index";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -35,7 +37,28 @@ async function main(): Promise<number> {
         return 1;
     }
 
-    const transfer = new TransferClient({ region: outputs.region });
+    let role: HubRole;
+    try {
+        const stackHub = flags.source.kind === "stack" ? stackHubOf(flags.source.stack) : undefined;
+        role = hubRoleFor({ role: flags.role, ambient: flags.ambientCredentials }, stackHub, process.env);
+    } catch (err) {
+        if (!(err instanceof ConfigValidationError || err instanceof PlanInputError)) throw err;
+        console.error(`smoke: ${err.message}`);
+        return 2;
+    }
+    const credentials = role.roleArn ? assumedRoleCredentials(role.roleArn, outputs.region) : undefined;
+    console.log(`hub credentials: ${role.roleArn ? `assume ${role.roleArn}` : "ambient"} (${role.from})`);
+    const sts = new STSClient({ region: outputs.region, credentials });
+    try {
+        const problem = await hubAccountProblem(sts, outputs.hubAccountId, role);
+        if (problem) {
+            console.error(`smoke: ${problem}`);
+            return 1;
+        }
+    } finally {
+        sts.destroy();
+    }
+    const transfer = new TransferClient({ region: outputs.region, credentials });
     try {
         const report = await runSmoke(outputs, {
             source: flags.source.kind === "stack" ? `stack "${flags.source.stack}"` : `"${flags.source.file}"`,
@@ -51,6 +74,17 @@ async function main(): Promise<number> {
         return 2;
     } finally {
         transfer.destroy();
+    }
+}
+
+/** The hub entry of the stack file, for its roles; the stack name may be fully qualified (org/project/stack). */
+function stackHubOf(stack: string): StackHub | undefined {
+    const config = readStackFile(stack.split("/").pop() as string, PROJECT_DIR).config["closed-ftp:hub"];
+    if (config === undefined) return undefined;
+    try {
+        return JSON.parse(config) as StackHub;
+    } catch {
+        throw new PlanInputError(`closed-ftp:hub in the stack file is not a map`);
     }
 }
 

@@ -2,7 +2,8 @@
 // CLOSED_FTP_CREDENTIALS=preview makes every provider assume its account's read-only preview role.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError, readStackConfig } from "./config";
-import { credentialsFrom, CREDENTIALS_ENV, deployClosedFtp } from "./program";
+import { credentialsFrom, CREDENTIALS_ENV } from "./credentials";
+import { deployClosedFtp } from "./program";
 
 async function main() {
     try {

@@ -6,6 +6,7 @@ import * as random from "@pulumi/random";
 import { ClosedFtpServer, CrossAccountBucket, EndpointService, FtpUser, IsolatedVpc } from "../infra";
 import { partitionOf } from "../infra/aws-facts";
 import { AccountModel, ConfigIssue, ConfigValidationError, HUB_KEY, NAMESPACE, NetworkModel, StackModel, UserModel } from "./config";
+import { Credentials, roleToAssume } from "./credentials";
 
 export interface UserOutput {
     bucket: string;
@@ -43,29 +44,6 @@ export interface StackOutputs {
     /** Plaintext passwords by user name, as one secret output. */
     userPasswords: pulumi.Output<Record<string, string>>;
     buckets: Record<string, BucketOutput>;
-}
-
-/**
- * Which role each provider assumes. A pull request's preview runs code nobody has reviewed yet, so
- * it assumes each account's read-only preview role, never the deploy role.
- */
-export type Credentials = "deploy" | "preview";
-export const CREDENTIALS_ENV = "CLOSED_FTP_CREDENTIALS";
-
-/** CLOSED_FTP_CREDENTIALS: unset or "deploy" for `pulumi up`, "preview" for pull-request previews. */
-export function credentialsFrom(value: string | undefined): Credentials {
-    if (value === undefined || value === "" || value === "deploy") return "deploy";
-    if (value === "preview") return "preview";
-    throw new ConfigValidationError([{ path: CREDENTIALS_ENV, message: `"${value}" is not deploy or preview` }]);
-}
-
-function roleToAssume(account: AccountModel, credentials: Credentials): string | undefined {
-    if (credentials === "deploy") return account.deployRoleArn;
-    if (account.previewRoleArn) return account.previewRoleArn;
-    // No role at all means ambient credentials, which the preview job holds read-only anyway.
-    if (!account.deployRoleArn) return undefined;
-    const path = account.key === HUB_KEY ? `${NAMESPACE}:hub.previewRoleArn` : `${NAMESPACE}:accounts.${account.key}.previewRoleArn`;
-    throw new ConfigValidationError([{ path, message: `is required when ${CREDENTIALS_ENV}=preview: a preview must never assume the deploy role ${account.deployRoleArn}` }]);
 }
 
 /** One provider per account; `allowedAccountIds` makes a wrong credential fail instead of deploying elsewhere. */

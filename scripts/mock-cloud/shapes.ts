@@ -224,22 +224,6 @@ const shapes: Record<string, ShapeFn> = {
             computed: { hex: bytes.toString("hex"), b64Std: bytes.toString("base64"), b64Url, dec: BigInt(`0x${bytes.toString("hex")}`).toString() },
         };
     },
-    // awsx's Vpc is a remote component: under mocks only its outputs exist, never its children.
-    "awsx:ec2:Vpc": (ctx) => {
-        const zones = typeof ctx.inputs.numberOfAvailabilityZones === "number" ? ctx.inputs.numberOfAvailabilityZones : 3;
-        const vpcId = `vpc-${hexOf(seedOf(ctx, "vpc"), 17)}`;
-        return {
-            id: "",
-            computed: {
-                vpcId,
-                isolatedSubnetIds: Array.from({ length: zones }, (_, i) => `subnet-${hexOf(seedOf(ctx, `isolated${i}`), 17)}`),
-                privateSubnetIds: [],
-                publicSubnetIds: [],
-                natGateways: [],
-                eips: [],
-            },
-        };
-    },
 };
 
 function securityGroupRule(ctx: ShapeContext): Shape {

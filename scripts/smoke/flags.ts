@@ -1,6 +1,7 @@
 // The smoke CLI's flags: parsed and checked before anything is read or called.
 import { isIP } from "net";
 import { Protocol } from "./identity";
+import { IAM_ROLE_ARN } from "../../idp-lambda/transfer-names";
 import { TRANSFER_USER_NAME } from "./outputs";
 
 export const USAGE = `usage: npm run smoke -- (--stack <name> | --outputs <file.json>) [options]
@@ -21,6 +22,10 @@ round trip per user. Exits 0 when every check passes, 1 when one fails, 2 on bad
   --port <n>           FTP control port (default 21; data uses the passive ports 8192-8200)
   --ftps               explicit TLS (AUTH TLS, PROT P)
   --timeout <seconds>  limit per step: each AWS call and each FTP command (default 30)
+  --role <arn>         the hub role to assume for TestIdentityProvider (default with --stack: the stack
+                       file's closed-ftp:hub.deployRoleArn, or previewRoleArn when
+                       CLOSED_FTP_CREDENTIALS=preview, as the program's hub provider does)
+  --ambient-credentials  call Transfer with the runner's own credentials instead (say it to mean it)
   --help               this text`;
 
 export const MAX_TIMEOUT_SECONDS = 600;
@@ -35,6 +40,8 @@ export interface SmokeFlags {
     port: number;
     ftps: boolean;
     timeoutSeconds: number;
+    role?: string;
+    ambientCredentials: boolean;
 }
 
 export class SmokeFlagError extends Error {}
@@ -51,6 +58,8 @@ export function parseSmokeFlags(argv: string[]): SmokeFlags | "help" {
     let port: string | undefined;
     let ftps = false;
     let timeout: string | undefined;
+    let role: string | undefined;
+    let ambientCredentials = false;
 
     for (let i = 0; i < argv.length; i++) {
         const flag = argv[i];
@@ -70,6 +79,8 @@ export function parseSmokeFlags(argv: string[]): SmokeFlags | "help" {
             case "--port": port = value(); break;
             case "--ftps": ftps = true; break;
             case "--timeout": timeout = value(); break;
+            case "--role": role = value(); break;
+            case "--ambient-credentials": ambientCredentials = true; break;
             case "--help": case "-h": return "help";
             default: throw new SmokeFlagError(`unknown flag "${flag}"`);
         }
@@ -79,6 +90,11 @@ export function parseSmokeFlags(argv: string[]): SmokeFlags | "help" {
     if (stack !== undefined && file !== undefined) throw new SmokeFlagError("--stack and --outputs are two sources of the same outputs: give one");
     if (stack !== undefined && !/^[\w./-]+$/.test(stack)) throw new SmokeFlagError(`--stack "${stack}": a stack name has only letters, digits, "-", "_", "." and "/"`);
 
+    if (role !== undefined && !IAM_ROLE_ARN.test(role)) throw new SmokeFlagError(`--role "${role}": not an IAM role ARN (arn:aws:iam::<account>:role/<name>)`);
+    if (role !== undefined && ambientCredentials) throw new SmokeFlagError("--role and --ambient-credentials contradict each other: give one");
+    if (file !== undefined && role === undefined && !ambientCredentials) {
+        throw new SmokeFlagError("--outputs has no stack file to take the hub role from: give --role <hub role ARN>, or --ambient-credentials to use the runner's own");
+    }
     const normalized = protocol?.toUpperCase();
     if (normalized !== undefined && normalized !== "FTP" && normalized !== "FTPS") throw new SmokeFlagError(`--protocol "${protocol}": must be FTP or FTPS (the protocols this server serves)`);
     if (normalized === "FTP" && ftps) throw new SmokeFlagError("--protocol FTP contradicts --ftps: the identity-provider check would simulate a protocol the round trip does not use");
@@ -116,5 +132,7 @@ export function parseSmokeFlags(argv: string[]): SmokeFlags | "help" {
         port: portNumber,
         ftps,
         timeoutSeconds,
+        ...(role !== undefined ? { role } : {}),
+        ambientCredentials,
     };
 }

@@ -50,10 +50,11 @@ describe("smoke: command line", function () {
 
     it("reads the documented flags, with their defaults", () => {
         assert.deepStrictEqual(parseSmokeFlags(["--stack", "dev"]), {
-            source: { kind: "stack", stack: "dev" }, protocol: "FTP", sourceIp: undefined, users: [], ftp: false, host: undefined, port: 21, ftps: false, timeoutSeconds: 30,
+            source: { kind: "stack", stack: "dev" }, protocol: "FTP", sourceIp: undefined, users: [], ftp: false, host: undefined, port: 21, ftps: false, timeoutSeconds: 30, ambientCredentials: false,
         });
-        assert.deepStrictEqual(parseSmokeFlags(["--outputs", "o.json", "--ftp", "--ftps", "--host", "ftp.example.internal", "--port", "2121", "--user", "user1", "--user", "partner-a", "--user", "user1", "--timeout", "2.5", "--source-ip", "10.10.1.5"]), {
+        assert.deepStrictEqual(parseSmokeFlags(["--outputs", "o.json", "--ambient-credentials", "--ftp", "--ftps", "--host", "ftp.example.internal", "--port", "2121", "--user", "user1", "--user", "partner-a", "--user", "user1", "--timeout", "2.5", "--source-ip", "10.10.1.5"]), {
             source: { kind: "file", file: "o.json" }, protocol: "FTPS", sourceIp: "10.10.1.5", users: ["user1", "partner-a"], ftp: true, host: "ftp.example.internal", port: 2121, ftps: true, timeoutSeconds: 2.5,
+            ambientCredentials: true,
         });
         assert.strictEqual(parseSmokeFlags(["--stack", "dev", "--help"]), "help");
     });
@@ -86,15 +87,28 @@ describe("smoke: command line", function () {
         assert.strictEqual(run.stdout, "");
     });
 
-    it("runs every user end to end and exits 1 when one fails: loopback Transfer API, real FTP server", async () => {
+    it("runs every user end to end as the assumed hub role and exits 1 when one fails: loopback STS and Transfer API, real FTP server", async () => {
         const writer = { name: "writer", password: "writer-Password-0123", access: "read-write" } as const;
         const reader = { name: "reader", password: "reader-Password-0123", access: "read-only" } as const;
         const requests: Record<string, unknown>[] = [];
-        // Answers TestIdentityProvider (AWS JSON 1.1) like our IdP would, except that it denies "reader".
+        const signedWith: string[] = [];
+        // Answers STS (query protocol: AssumeRole hands out ASIASMOKE keys) and TestIdentityProvider
+        // (AWS JSON 1.1) like our IdP would, except that it denies "reader".
         const transferApi = http.createServer((req, res) => {
             let body = "";
             req.on("data", (c: Buffer) => { body += c.toString("utf8"); });
             req.on("end", () => {
+                const action = new URLSearchParams(body).get("Action");
+                if (!req.headers["x-amz-target"] && action) {
+                    requests.push({ target: `STS.${action}`, RoleArn: new URLSearchParams(body).get("RoleArn") ?? undefined });
+                    signedWith.push(`STS.${action} ${/Credential=(\w+)\//.exec(String(req.headers.authorization))?.[1]}`);
+                    res.writeHead(200, { "content-type": "text/xml" });
+                    res.end(action === "AssumeRole"
+                        ? `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult><Credentials><AccessKeyId>ASIASMOKE</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::111111111111:assumed-role/closed-ftp-deploy/closed-ftp-smoke</Arn><AssumedRoleId>AROAEXAMPLE:closed-ftp-smoke</AssumedRoleId></AssumedRoleUser></AssumeRoleResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></AssumeRoleResponse>`
+                        : `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult><Arn>arn:aws:sts::111111111111:assumed-role/closed-ftp-deploy/closed-ftp-smoke</Arn><UserId>AROAEXAMPLE:closed-ftp-smoke</UserId><Account>111111111111</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>2</RequestId></ResponseMetadata></GetCallerIdentityResponse>`);
+                    return;
+                }
+                signedWith.push(`Transfer ${/Credential=(\w+)\//.exec(String(req.headers.authorization))?.[1]}`);
                 const input = JSON.parse(body) as { UserName: string; UserPassword: string };
                 requests.push({ target: req.headers["x-amz-target"], ...input });
                 const grant = input.UserName === "writer" && input.UserPassword === writer.password;
@@ -112,19 +126,27 @@ describe("smoke: command line", function () {
                 writer: { password: writer.password, access: "read-write" },
                 reader: { password: reader.password, access: "read-only" },
             }, ftpServer.host)), { mode: 0o600 });
-            const run = await smoke(["--outputs", outputsFile, "--ftp", "--port", String(ftpServer.port), "--timeout", "5"], {
+            const hubRole = "arn:aws:iam::111111111111:role/closed-ftp-deploy";
+            const run = await smoke(["--outputs", outputsFile, "--role", hubRole, "--ftp", "--port", String(ftpServer.port), "--timeout", "5"], {
                 AWS_ENDPOINT_URL_TRANSFER: `http://127.0.0.1:${(transferApi.address() as net.AddressInfo).port}`,
+                AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(transferApi.address() as net.AddressInfo).port}`,
                 AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
                 AWS_SECRET_ACCESS_KEY: "example",
             });
             assert.strictEqual(run.code, 1, `${run.stdout}\n${run.stderr}`);
             const lines = run.stdout.trimEnd().split("\n");
+            assert.strictEqual(lines.shift(), `hub credentials: assume ${hubRole} (--role)`);
+            // The runner's own key only asks STS for the role; every later call is signed as the role.
+            assert.deepStrictEqual([...new Set(signedWith)], ["STS.AssumeRole AKIDEXAMPLE", "STS.GetCallerIdentity ASIASMOKE", "Transfer ASIASMOKE"]);
             assert.strictEqual(lines[0], `smoke: "${outputsFile}", server ${SERVER_ID} in ap-northeast-1, 2 user(s): identity-provider (FTP) and ftp round trip to 127.0.0.1:${ftpServer.port}`);
             assert.match(lines[1], /^\[1\/2\] writer {2}identity-provider ok {2}ftp ok \(put\/list\/get\/delete \d+ ms\)$/);
             assert.match(lines[2], /^\[2\/2\] reader {2}identity-provider FAIL \(denied: no Role in the response \(status 200, url lambda\)\) {2}ftp ok \(list, put refused as read-only \(550 .+\) \d+ ms\)$/);
             assert.strictEqual(lines[3], "smoke: 1 of 2 user(s) FAILED: reader (identity-provider)");
             assert.ok(!`${run.stdout}${run.stderr}`.includes(writer.password) && !`${run.stdout}${run.stderr}`.includes(reader.password), "no password printed");
-            assert.deepStrictEqual(requests.map((r) => [r.target, r.ServerId, r.UserName, r.ServerProtocol]), [
+            assert.deepStrictEqual(requests.filter((r) => String(r.target).startsWith("STS.")), [
+                { target: "STS.AssumeRole", RoleArn: hubRole }, { target: "STS.GetCallerIdentity", RoleArn: undefined },
+            ]);
+            assert.deepStrictEqual(requests.filter((r) => !String(r.target).startsWith("STS.")).map((r) => [r.target, r.ServerId, r.UserName, r.ServerProtocol]), [
                 ["TransferService.TestIdentityProvider", SERVER_ID, "writer", "FTP"],
                 ["TransferService.TestIdentityProvider", SERVER_ID, "writer", "FTP"],
                 ["TransferService.TestIdentityProvider", SERVER_ID, "reader", "FTP"],

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError } from "../config";
-import { credentialsFrom } from "../program";
+import { credentialsFrom } from "../credentials";
 import { PlanOptions, PlanRun, readStackFile, runPlan, StackConfig } from "../../scripts/plan-lib";
 import { MockCloud, MockVpc, revealSecrets } from "../../scripts/mock-cloud";
 
