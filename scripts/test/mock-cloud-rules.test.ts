@@ -1,0 +1,87 @@
+// Every row of the mock cloud's rules table, just under and just over its limit.
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { MockCloud } from "../mock-cloud";
+import { check, describeViolation, Registration, RULES, Tally } from "../mock-cloud/rules";
+
+type Providers = { hub: aws.Provider };
+/** Registers resources whose measured value for the rule is exactly `n`, or returns them for the table's check to see directly. */
+type Probe = (n: number, p: Providers) => unknown;
+
+/** A policy document of exactly `n` characters, none of them white space. */
+function documentOfLength(n: number): string {
+    const base = JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "", Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }] });
+    assert.ok(n >= base.length, `${n} is shorter than the smallest document (${base.length})`);
+    return base.replace('"Sid":""', `"Sid":"${"x".repeat(n - base.length)}"`);
+}
+const cidrs = (n: number, v6 = false) => Array.from({ length: n }, (_, i) => (v6 ? `2001:db8:${i.toString(16)}::/48` : `10.${Math.floor(i / 250)}.${i % 250}.0/24`));
+const groups = (n: number) => Array.from({ length: n }, (_, i) => `sg-${String(i).padStart(17, "0")}`);
+const opts = (p: Providers) => ({ provider: p.hub });
+
+// A flag rule (limit 0) is probed with 0 (a valid value) and 1 (one broken rule).
+const PROBES: Record<string, Probe> = {
+    "iam-role-name-length": (n, p) => new aws.iam.Role("r", { name: "r".repeat(n), assumeRolePolicy: documentOfLength(200) }, opts(p)),
+    "iam-trust-policy-size": (n, p) => new aws.iam.Role("r", { assumeRolePolicy: documentOfLength(n) }, opts(p)),
+    // A thousand registrations through the SDK take seconds; the table's own check takes milliseconds.
+    "iam-roles-per-account": (n) => Array.from({ length: n }, (_, i): Registration => ({ type: "aws:iam/role:Role", name: `r${i}`, accountId: "111111111111", inputs: { assumeRolePolicy: "{}" }, state: { name: `r${i}` } })),
+    "iam-inline-policies-per-role": (n, p) => {
+        new aws.iam.RolePolicy("a", { role: "r", policy: documentOfLength(5000) }, opts(p));
+        new aws.iam.RolePolicy("b", { role: "r", policy: documentOfLength(n - 5000) }, opts(p));
+        new aws.iam.RolePolicy("other", { role: "another-role", policy: documentOfLength(9000) }, opts(p));
+    },
+    "iam-managed-policy-size": (n, p) => new aws.iam.Policy("m", { policy: documentOfLength(n) }, opts(p)),
+    "iam-managed-policies-per-role": (n, p) => { for (let i = 0; i < n; i++) new aws.iam.RolePolicyAttachment(`a${i}`, { role: "r", policyArn: `arn:aws:iam::aws:policy/P${i}` }, opts(p)); },
+    "vpc-inbound-rules-per-group": (n, p) => {
+        // The other family is counted on its own: 60 IPv6 rules never push IPv4 over.
+        for (const [i, cidr] of cidrs(n).entries()) new aws.vpc.SecurityGroupIngressRule(`v4-${i}`, { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 21, toPort: 21, cidrIpv4: cidr }, opts(p));
+        for (const [i, cidr] of cidrs(60, true).entries()) new aws.vpc.SecurityGroupIngressRule(`v6-${i}`, { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 21, toPort: 21, cidrIpv6: cidr }, opts(p));
+    },
+    "vpc-inline-inbound-rules-per-group": (n, p) => new aws.ec2.SecurityGroup("sg", { ingress: [{ protocol: "tcp", fromPort: 21, toPort: 21, cidrBlocks: cidrs(n) }] }, opts(p)),
+    "transfer-security-groups-per-interface": (n, p) => new aws.transfer.Server("s", { endpointType: "VPC", protocols: ["FTP"], identityProviderType: "AWS_LAMBDA", endpointDetails: { vpcId: "vpc-1", securityGroupIds: groups(n) } }, opts(p)),
+    "ec2-security-groups-per-interface": (n, p) => new aws.ec2.VpcEndpoint("e", { vpcId: "vpc-1", serviceName: "com.amazonaws.ap-northeast-1.sts", vpcEndpointType: "Interface", securityGroupIds: groups(n) }, opts(p)),
+    "lambda-security-groups-per-interface": (n, p) => new aws.lambda.Function("f", { role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs22.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: groups(n) } }, opts(p)),
+    "transfer-ftp-endpoint-type": (n, p) => new aws.transfer.Server("s", { endpointType: n === 0 ? "VPC" : "PUBLIC", protocols: ["FTP"], identityProviderType: "AWS_LAMBDA", endpointDetails: n === 0 ? { vpcId: "vpc-1" } : undefined }, opts(p)),
+    "transfer-session-policy-length": (n, p) => new aws.secretsmanager.SecretVersion("v", { secretId: "s", secretString: pulumi.secret(JSON.stringify({ Role: "arn:aws:iam::111111111111:role/r", Policy: "x".repeat(n) })) }, opts(p)),
+    "s3-bucket-name": (n, p) => new aws.s3.Bucket("b", { bucket: n === 0 ? "closed-ftp-drop" : "Closed_FTP_Drop" }, opts(p)),
+    "s3-bucket-policy-size": (n, p) => new aws.s3.BucketPolicy("bp", { bucket: "b", policy: documentOfLength(n) }, opts(p)),
+    "kms-key-policy-size": (n, p) => new aws.kms.Key("k", { policy: documentOfLength(n) }, opts(p)),
+    "secretsmanager-secret-name": (n, p) => new aws.secretsmanager.Secret("s", { name: n === 0 ? "aws/transfer/s-0123456789abcdef0/user1" : "aws/transfer/user 1" }, opts(p)),
+    "lambda-function-name-length": (n, p) => new aws.lambda.Function("f", { name: "f".repeat(n), role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs22.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}) }, opts(p)),
+    "lambda-environment-size": (n, p) => new aws.lambda.Function("f", { role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs22.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables: { K: "v".repeat(n - 1) } } }, opts(p)),
+};
+
+async function violationsOf(probe: Probe, n: number) {
+    const cloud = await MockCloud.install({ stack: "rules", defaultAccountId: "999999999999" });
+    const hub = new aws.Provider("hub", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
+    const direct = probe(n, { hub });
+    if (Array.isArray(direct)) {
+        const tally = new Tally();
+        const violations = (direct as Registration[]).flatMap((r) => check(r, tally));
+        return { violations, settled: violations.length > 0 ? new Error(violations.map(describeViolation).join("\n")) : undefined };
+    }
+    let settled: Error | undefined;
+    await cloud.settled().catch((err: Error) => { settled = err; });
+    return { violations: cloud.violations, settled };
+}
+
+describe("the mock cloud's rules table", () => {
+    it("has a probe for every rule, and every rule names an AWS documentation page", () => {
+        assert.deepStrictEqual(RULES.map((r) => r.id).filter((id) => !PROBES[id]), []);
+        for (const rule of RULES) assert.match(rule.source, /^https:\/\/docs\.aws\.amazon\.com\//, rule.id);
+    });
+
+    for (const rule of RULES) {
+        it(`${rule.id}: accepts ${rule.limit}, refuses ${rule.limit + 1}, naming the resource, the rule, the value and the limit`, async () => {
+            const probe = PROBES[rule.id];
+            assert.ok(probe, `no probe for ${rule.id}`);
+            const under = await violationsOf(probe, rule.limit);
+            assert.deepStrictEqual(under.violations.map((v) => v.rule.id), []);
+            assert.strictEqual(under.settled, undefined);
+            const over = await violationsOf(probe, rule.limit + 1);
+            assert.deepStrictEqual([...new Set(over.violations.map((v) => v.rule.id))], [rule.id]);
+            assert.strictEqual(over.violations[0].value, rule.limit + 1);
+            assert.match(String(over.settled?.message), new RegExp(`AWS would refuse ${rule.type.replace(/[/$]/g, "\\$&")} ".+": .+ is ${rule.limit + 1}, the limit is ${rule.limit} \\[${rule.id}; https://docs\\.aws\\.amazon\\.com/`));
+        });
+    }
+});
