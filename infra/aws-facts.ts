@@ -19,7 +19,9 @@ export function s3BucketNameProblem(name: string): string | undefined {
     if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return "may hold only lowercase letters, digits, dots and dashes, starting and ending with a letter or digit";
     if (name.includes("..")) return "may not contain two dots in a row";
     if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "may not look like an IP address";
-    if (name.startsWith("xn--") || name.startsWith("sthree-") || name.endsWith("-s3alias") || name.endsWith("--ol-s3")) return "uses a prefix or suffix S3 reserves";
+    const reservedPrefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => name.startsWith(p));
+    const reservedSuffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].find((p) => name.endsWith(p));
+    if (reservedPrefix || reservedSuffix) return `uses the prefix or suffix "${reservedPrefix ?? reservedSuffix}", which S3 reserves`;
     return undefined;
 }
 

@@ -18,7 +18,9 @@ export const FTP_PASSIVE_PORTS = { from: 8192, to: 8200 } as const;
  */
 export const INBOUND_RULES_PER_GROUP_PER_FAMILY = 60;
 export const SECURITY_GROUPS_PER_INTERFACE = 5;
-export const CIDRS_PER_CLIENT_GROUP = INBOUND_RULES_PER_GROUP_PER_FAMILY / 2;
+// 29, not 30: an insertion or removal moves one CIDR per group, and the rule for its new place is
+// created before the old one goes, so each group needs room for one more CIDR during an update.
+export const CIDRS_PER_CLIENT_GROUP = INBOUND_RULES_PER_GROUP_PER_FAMILY / 2 - 1;
 /** The most client CIDRs of one address family the server's endpoint can admit. */
 export const MAX_ALLOWED_CIDRS_PER_FAMILY = CIDRS_PER_CLIENT_GROUP * SECURITY_GROUPS_PER_INTERFACE;
 
@@ -54,8 +56,9 @@ export function cidrSlug(cidr: string): string {
 }
 
 /**
- * Which client security group each CIDR's rules go to: per address family, in config order, 30
- * CIDRs a group. Appending a CIDR never moves another CIDR's rules.
+ * Which client security group each CIDR's rules go to: per address family, in config order, 29
+ * CIDRs a group. Appending a CIDR never moves another CIDR's rules; inserting one moves at most one
+ * CIDR per group, which the free slot absorbs.
  */
 export function clientGroupOf(allowedCidrs: string[]): Map<string, number> {
     const seen = { ipv4: 0, ipv6: 0 };
@@ -64,7 +67,7 @@ export function clientGroupOf(allowedCidrs: string[]): Map<string, number> {
         const family = cidr.includes(":") ? "ipv6" : "ipv4";
         const group = Math.floor(seen[family]++ / CIDRS_PER_CLIENT_GROUP);
         if (group >= SECURITY_GROUPS_PER_INTERFACE) {
-            throw new Error(`allowedCidrs: ${seen[family]} ${family} CIDRs; the server's endpoint admits at most ${MAX_ALLOWED_CIDRS_PER_FAMILY} per address family (${SECURITY_GROUPS_PER_INTERFACE} security groups × ${CIDRS_PER_CLIENT_GROUP} CIDRs)`);
+            throw new Error(`allowedCidrs: ${seen[family]} ${family} CIDRs; the server's endpoint admits at most ${MAX_ALLOWED_CIDRS_PER_FAMILY} per address family (${SECURITY_GROUPS_PER_INTERFACE} security groups × ${CIDRS_PER_CLIENT_GROUP} CIDRs, one kept free for updates)`);
         }
         groups.set(cidr, group);
     }

@@ -50,8 +50,9 @@ export class IsolatedVpc extends pulumi.ComponentResource {
                 mapPublicIpOnLaunch: false,
                 assignIpv6AddressOnCreation: false,
             }, { parent: this });
-            // An empty route list: the table keeps only the implicit local route, and drift is removed.
-            const routeTable = new aws.ec2.RouteTable(`${name}-${zone}`, { vpcId: vpc.id, routes: [] }, { parent: this });
+            // No routes declared: the table starts with the local route only, and routes the network team
+            // adds towards the clients (transit gateway, VPN) are theirs to manage and survive every update.
+            const routeTable = new aws.ec2.RouteTable(`${name}-${zone}`, { vpcId: vpc.id }, { parent: this });
             new aws.ec2.RouteTableAssociation(`${name}-${zone}`, { subnetId: subnet.id, routeTableId: routeTable.id }, { parent: this });
             return { subnet, routeTable };
         });

@@ -67,16 +67,36 @@ function describe(value: unknown): string {
     return typeof value === "object" ? "a map" : `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** The widest client range accepted per family: a closed service names its client networks, not the internet. */
+export const WIDEST_CLIENT_PREFIX = { ipv4: 8, ipv6: 32 } as const;
+
 function parseCidr(value: string): { ok: true; canonical: string } | { ok: false; message: string } {
     if (!ipaddr.isValidCIDR(value)) return { ok: false, message: `"${value}" is not a CIDR block (like 10.10.0.0/16 or 2001:db8::/32)` };
     const [address, bits] = ipaddr.parseCIDR(value);
-    const network = address.kind() === "ipv4"
+    const kind = address.kind();
+    // Only four-part decimal: ipaddr also reads octal (010.) and hex (0xa.), which AWS refuses or reads otherwise.
+    if (kind === "ipv4" && !ipaddr.IPv4.isValidFourPartDecimal(value.split("/")[0])) {
+        return { ok: false, message: `"${value}" is not written as four decimal parts (like 10.10.0.0/16)` };
+    }
+    const network = kind === "ipv4"
         ? ipaddr.IPv4.networkAddressFromCIDR(value).toString()
         : ipaddr.IPv6.networkAddressFromCIDR(value).toString();
     const canonical = `${network}/${bits}`;
     if (network !== address.toString()) return { ok: false, message: `"${value}" is not a network address; did you mean ${canonical}?` };
+    // One spelling per range: "2001:DB8::/32" and "2001:0db8::/32" would become second, duplicate rules.
+    if (value !== canonical) return { ok: false, message: `"${value}" is not in canonical form; write ${canonical}` };
     if (bits === 0) return { ok: false, message: `"${value}" admits the whole internet; a closed FTP service must name its clients` };
+    const widest = WIDEST_CLIENT_PREFIX[kind];
+    if (bits < widest) return { ok: false, message: `"${value}" is wider than /${widest}; a closed FTP service names its client networks, not whole swaths of the internet` };
     return { ok: true, canonical };
+}
+
+/** A list of CIDRs may not name one range twice (the rules would collide, and AWS refuses duplicates). */
+function noDuplicates(values: string[], ctx: z.RefinementCtx): void {
+    values.forEach((value, i) => {
+        const first = values.indexOf(value);
+        if (first !== i) ctx.addIssue({ code: "custom", path: [i], message: `"${value}" is listed twice (first at [${first}])` });
+    });
 }
 
 const cidr = z.string().superRefine((value, ctx) => {
@@ -92,7 +112,7 @@ function cidrsFitTheEndpoint(cidrs: string[], ctx: z.RefinementCtx): void {
     for (const family of ["IPv4", "IPv6"]) {
         const count = cidrs.filter((c) => c.includes(":") === (family === "IPv6")).length;
         if (count > MAX_ALLOWED_CIDRS_PER_FAMILY) {
-            ctx.addIssue({ code: "custom", message: `${count} ${family} CIDRs; at most ${MAX_ALLOWED_CIDRS_PER_FAMILY} fit (5 security groups on the server's endpoint × 60 inbound rules per family ÷ 2 rules per CIDR): merge ranges` });
+            ctx.addIssue({ code: "custom", message: `${count} ${family} CIDRs; at most ${MAX_ALLOWED_CIDRS_PER_FAMILY} fit (5 security groups on the server's endpoint × 29 CIDRs of 2 rules each, within 60 inbound rules per family with room for one move during an update): merge ranges` });
         }
     }
 }
@@ -104,7 +124,7 @@ const networkSchema = z.strictObject({
     availabilityZones: z.number().int().min(1).max(3).optional(),
     /** Interface endpoints the existing VPC already has (with private DNS): looked up and reused, not created. */
     existingEndpoints: z.array(z.enum(["sts", "secretsmanager"], { error: (i) => `"${String(i.input)}" is not sts or secretsmanager (the interface endpoints closed-ftp needs)` })).optional(),
-    allowedCidrs: z.array(cidr).min(1, "name at least one client network: nobody could connect").superRefine(cidrsFitTheEndpoint),
+    allowedCidrs: z.array(cidr).min(1, "name at least one client network: nobody could connect").superRefine(noDuplicates).superRefine(cidrsFitTheEndpoint),
 });
 
 const serverSchema = z.strictObject({
@@ -130,7 +150,7 @@ const userSchema = z.strictObject({
     userName: z.string().regex(TRANSFER_USER_NAME, { error: (i) => `"${String(i.input)}" does not match Transfer's user name pattern ${TRANSFER_USER_NAME.source}` }),
     home: z.string(),
     access: z.enum(["read-write", "read-only"], { error: (i) => `"${String(i.input)}" is not read-write or read-only` }).optional(),
-    allowedSourceCidrs: z.array(cidr).min(1, "leave it out to allow every address the server admits").optional(),
+    allowedSourceCidrs: z.array(cidr).min(1, "leave it out to allow every address the server admits").superRefine(noDuplicates).optional(),
 });
 
 /** The closed-ftp:* keys and their schemas; anything else under the namespace is a typo. */
@@ -215,9 +235,15 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
     const accounts = (parsed.accounts ?? {}) as NonNullable<Parsed<"accounts">>;
     const buckets = parsed.buckets as (Partial<Parsed<"buckets">[number]> | undefined)[] | undefined;
     const users = parsed.users as (Partial<Parsed<"users">[number]> | undefined)[] | undefined;
-    const passwords: Record<string, string> = { ...((parsed.passwords ?? {}) as Record<string, string>) };
+    // A Map, not an object: a user called "__proto__" or "constructor" must be a plain key.
+    const passwords = new Map<string, string>(Object.entries((parsed.passwords ?? {}) as Record<string, string>));
     for (const [key, value] of Object.entries(raw)) {
-        if (key.startsWith(`${NAMESPACE}:passwords.`)) passwords[key.slice(`${NAMESPACE}:passwords.`.length)] = String(value);
+        if (key.startsWith(`${NAMESPACE}:passwords.`)) passwords.set(key.slice(`${NAMESPACE}:passwords.`.length), String(value));
+    }
+    // A key the schema's object could not hold ("__proto__") is still a key someone wrote: report it, never drop it.
+    const rawPasswords = raw[`${NAMESPACE}:passwords`];
+    if (typeof rawPasswords === "object" && rawPasswords !== null) {
+        for (const key of Object.keys(rawPasswords)) if (!passwords.has(key)) passwords.set(key, "");
     }
     const partition = partitionOf(region);
     const add = (path: string, message: string) => issues.push({ path, message });
@@ -263,7 +289,9 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
         } else if (network.cidrBlock === undefined) add(`${path}.cidrBlock`, "is required with availabilityZones");
         else {
             const bits = Number(network.cidrBlock.split("/")[1]);
+            const range = network.cidrBlock.includes(":") ? "ipv6" : ipaddr.IPv4.parse(network.cidrBlock.split("/")[0]).range();
             if (network.cidrBlock.includes(":") || bits < 16 || bits > 24) add(`${path}.cidrBlock`, `"${network.cidrBlock}" must be an IPv4 block from /16 to /24`);
+            else if (range !== "private" && range !== "carrierGradeNat") add(`${path}.cidrBlock`, `"${network.cidrBlock}" is not a private range (10/8, 172.16/12, 192.168/16 or 100.64/10): a closed VPC uses private addresses`);
             else networkModel = { kind: "new", cidrBlock: network.cidrBlock, availabilityZones: network.availabilityZones ?? 2, allowedCidrs: network.allowedCidrs };
         }
     }
@@ -280,6 +308,9 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
     }
     const passiveIp = server.passiveIp ?? "AUTO";
     if (passiveIp !== "AUTO" && !ipaddr.IPv4.isValidFourPartDecimal(passiveIp)) add(`${serverPath}.passiveIp`, `"${passiveIp}" is not AUTO or an IPv4 address`);
+    else if (passiveIp !== "AUTO" && ["unspecified", "broadcast", "multicast", "loopback"].includes(ipaddr.IPv4.parse(passiveIp).range())) {
+        add(`${serverPath}.passiveIp`, `"${passiveIp}" is not an address a client can connect to`);
+    }
 
     const bucketModels: BucketModel[] = [];
     const bucketKeys = new Set<string>();
@@ -294,7 +325,7 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
             physicalNames.add(b.bucketName);
         }
         const account = b.account ?? HUB_KEY;
-        if (account !== HUB_KEY && !(account in accounts)) {
+        if (account !== HUB_KEY && !Object.hasOwn(accounts, account)) {
             add(`${path}.account`, `account "${account}" is not defined in ${NAMESPACE}:accounts (defined: ${Object.keys(accounts).join(", ") || "none"}; leave it out for the hub)`);
         }
         bucketModels.push({ name: b.name, account, encryption: b.encryption ?? "s3", ...(b.bucketName ? { bucketName: b.bucketName } : {}) });
@@ -331,7 +362,7 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
         userModels.push({ userName: u.userName, bucket, prefix, access: u.access ?? "read-write", ...(u.allowedSourceCidrs ? { allowedSourceCidrs: u.allowedSourceCidrs } : {}) });
     });
 
-    for (const [user, password] of Object.entries(passwords)) {
+    for (const [user, password] of passwords) {
         const path = `${NAMESPACE}:passwords.${user}`;
         if (!userNames.has(user)) add(path, `"${user}" is not a user defined in ${NAMESPACE}:users`);
         if (typeof password !== "string" || password.length < MIN_PASSWORD_LENGTH) add(path, `must be at least ${MIN_PASSWORD_LENGTH} characters (value not shown)`);
@@ -355,7 +386,7 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
         },
         buckets: bucketModels,
         users: userModels,
-        passwords,
+        passwords: Object.fromEntries(passwords),
     };
 }
 

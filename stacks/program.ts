@@ -83,11 +83,18 @@ async function lookUpNetwork(model: StackModel, hub: aws.Provider): Promise<Reso
     const path = `${NAMESPACE}:network`;
     const opts = { provider: hub };
     if (network.kind === "new") {
+        // Every zone of the region, impaired or not, in name order: a zone that is briefly unavailable must
+        // not shift the others (subnets are named after their zone and numbered by its place).
         const zones = await lookUp(`the availability zones of ${model.region}`, () =>
-            aws.getAvailabilityZones({ state: "available", filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts), issues, `${path}.availabilityZones`);
-        const names = zones?.names ?? [];
-        if (zones && names.length < network.availabilityZones) {
-            issues.push({ path: `${path}.availabilityZones`, message: `${network.availabilityZones} zones asked, but ${model.region} offers ${names.length} (${names.join(", ")})` });
+            aws.getAvailabilityZones({ filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts), issues, `${path}.availabilityZones`);
+        // ... that offer every interface endpoint the server needs (not every zone offers every service).
+        const services = [`com.amazonaws.${model.region}.transfer.server`, `com.amazonaws.${model.region}.sts`,
+            ...(model.server.idpVpcAttached ? [`com.amazonaws.${model.region}.secretsmanager`] : [])];
+        const offered = await Promise.all(services.map((serviceName) => lookUp(`the zones that offer ${serviceName}`, () =>
+            aws.ec2.getVpcEndpointService({ serviceName }, opts), issues, `${path}.availabilityZones`)));
+        const names = [...(zones?.names ?? [])].sort().filter((zone) => offered.every((service) => service?.availabilityZones.includes(zone)));
+        if (zones && offered.every((o) => o) && names.length < network.availabilityZones) {
+            issues.push({ path: `${path}.availabilityZones`, message: `${network.availabilityZones} zones asked, but ${model.region} has ${names.length} that offer Transfer, STS${model.server.idpVpcAttached ? " and Secrets Manager" : ""} endpoints (${names.join(", ")})` });
         }
         if (issues.length > 0) throw new ConfigValidationError(issues);
         return { kind: "new", cidrBlocks: [network.cidrBlock], availabilityZones: names.slice(0, network.availabilityZones), existingEndpointIds: {} };
@@ -113,7 +120,8 @@ async function lookUpNetwork(model: StackModel, hub: aws.Provider): Promise<Reso
     for (const service of network.existingEndpoints) {
         const serviceName = `com.amazonaws.${model.region}.${service}`;
         const endpoint = await lookUp(`no usable ${service} interface endpoint (${serviceName}) in VPC ${network.vpcId}`, () =>
-            aws.ec2.getVpcEndpoint({ vpcId: network.vpcId, serviceName, filters: [{ name: "vpc-endpoint-type", values: ["Interface"] }] }, opts),
+            // Only a live endpoint: a deleted or pending one of the same service must not be picked (or make the look-up ambiguous).
+            aws.ec2.getVpcEndpoint({ vpcId: network.vpcId, serviceName, filters: [{ name: "vpc-endpoint-type", values: ["Interface"] }, { name: "vpc-endpoint-state", values: ["available"] }] }, opts),
         issues, `${path}.existingEndpoints`);
         if (!endpoint) continue;
         if (!endpoint.privateDnsEnabled) {
@@ -184,7 +192,7 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
     const users = model.users.map((u: UserModel) => {
         const home = buckets.get(u.bucket);
         if (!home) throw new Error(`${NAMESPACE}:users: bucket "${u.bucket}" of user "${u.userName}" is not defined`);
-        const password = model.passwords[u.userName];
+        const password = Object.hasOwn(model.passwords, u.userName) ? model.passwords[u.userName] : undefined;
         const user = new FtpUser(`user-${u.userName}`, {
             serverId: server.serverId,
             userName: u.userName,

@@ -207,6 +207,7 @@ describe("ClosedFtpServer", () => {
         const server = cloud.find("aws:transfer/server:Server", "ftp");
         const groups = (server.inputs.endpointDetails as { securityGroupIds: string[] }).securityGroupIds;
         assert.strictEqual(groups.length, 4);
+        assert.ok(groups.every((g) => ingressRules(cloud, g).filter((r) => !r.includes(":")).length <= 58), "one CIDR's room kept free in every group");
         for (const group of groups) {
             const rules = ingressRules(cloud, group);
             assert.ok(rules.filter((r) => !r.includes(":")).length <= 60 && rules.filter((r) => r.includes(":")).length <= 60, `${group}: ${rules.length} rules`);
@@ -215,10 +216,24 @@ describe("ClosedFtpServer", () => {
         assert.deepStrictEqual(cloud.violations, []);
     });
 
+    it("keeps every group within 60 inbound rules per family while a CIDR is inserted at the front of a long list", async () => {
+        const ruleGroups = (cloud: MockCloud) => new Map(cloud.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            .map((r) => [r.name, cloud.byType("aws:ec2/securityGroup:SecurityGroup").find((g) => g.state.id === r.inputs.securityGroupId)?.name]));
+        const list = Array.from({ length: 60 }, (_, i) => `10.${i}.0.0/16`);
+        const before = ruleGroups((await deployServer({ allowedCidrs: list })).cloud);
+        const after = ruleGroups((await deployServer({ allowedCidrs: ["10.200.0.0/16", ...list] })).cloud);
+        // A moved rule is created in its new group before it leaves the old one: count both.
+        const peak = new Map<string, Set<string>>();
+        for (const rules of [before, after]) for (const [rule, group] of rules) peak.set(String(group), (peak.get(String(group)) ?? new Set()).add(rule));
+        for (const [group, rules] of peak) assert.ok(rules.size <= 60, `${group} peaks at ${rules.size} rules`);
+        assert.deepStrictEqual([...peak.keys()].sort(), ["ftp-endpoints-sg", "ftp-sg", "ftp-sg-2", "ftp-sg-3"]);
+        assert.strictEqual(peak.get("ftp-sg")?.size, 60, "the first group is full at the peak of the update, and no fuller");
+    });
+
     it("refuses more client CIDRs of one family than 5 security groups hold, naming the number", async () => {
         await MockCloud.install();
-        const tooMany = Array.from({ length: 151 }, (_, i) => `10.${Math.floor(i / 200)}.${i % 200}.0/24`);
-        assert.throws(() => new ClosedFtpServer("big", serverArgs({ allowedCidrs: tooMany })), /151 ipv4 CIDRs; the server's endpoint admits at most 150/);
+        const tooMany = Array.from({ length: 146 }, (_, i) => `10.${Math.floor(i / 200)}.${i % 200}.0/24`);
+        assert.throws(() => new ClosedFtpServer("big", serverArgs({ allowedCidrs: tooMany })), /146 ipv4 CIDRs; the server's endpoint admits at most 145/);
     });
 
     it("reuses the VPC's existing endpoints: reads them and creates no endpoint and no endpoint security group", async () => {

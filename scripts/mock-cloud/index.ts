@@ -136,6 +136,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
     readonly invokes: { token: string; provider: string | null }[] = [];
     /** Every registration AWS would have refused, with the rule it breaks. */
     readonly violations: Violation[] = [];
+    /** What the Pulumi engine itself would refuse (two resources with one URN). */
+    readonly engineErrors: string[] = [];
+    private readonly urns = new Set<string>();
     private readonly providers = new Map<string, ProviderPlacement>();
     private readonly tally = new Tally();
     private pending = 0;
@@ -200,6 +203,8 @@ export class MockCloud implements pulumi.runtime.Mocks {
             propertyDependencies[key] = deps.getUrnsList();
         });
         const urn = response.getUrn();
+        if (this.urns.has(urn)) this.engineErrors.push(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+        this.urns.add(urn);
         const state = pulumi.runtime.deserializeProperties(response.getObject() as never) as Record<string, unknown>;
         // The engine keeps these outputs secret (a generated password's result, say); so does the record.
         for (const key of req.getAdditionalsecretoutputsList()) {
@@ -226,7 +231,8 @@ export class MockCloud implements pulumi.runtime.Mocks {
     /** Waits until every registration the program started has been answered and recorded. */
     async settled(): Promise<void> {
         await this.quiet();
-        if (this.violations.length > 0) throw new Error(this.violations.map(describeViolation).join("\n"));
+        const refusals = [...this.engineErrors, ...this.violations.map(describeViolation)];
+        if (refusals.length > 0) throw new Error(refusals.join("\n"));
     }
 
     private async quiet(): Promise<void> {
@@ -392,6 +398,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
                     ownerId: accountId,
                     state: "available",
                 };
+            }
+            case "aws:ec2/getVpcEndpointService:getVpcEndpointService": {
+                const serviceName = String(inputs.serviceName ?? `com.amazonaws.${region}.${String(inputs.service ?? "")}`);
+                const zones = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);
+                return { id: serviceName, serviceName, serviceType: "Interface", availabilityZones: zones, privateDnsName: `${serviceName.split(".").slice(3).join(".")}.${region}.amazonaws.com` };
             }
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
                 const names = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);

@@ -100,6 +100,21 @@ export const RULES: readonly Rule[] = [
         measure: (r, tally) => tally.add(`roles|${r.accountId}`, 1),
     },
     {
+        // Inline policies declared on the role itself count towards the same total as RolePolicy resources.
+        id: "iam-role-inline-policies", type: "aws:iam/role:Role", what: "aggregate size of a role's inline policies (characters, white space not counted)", limit: 10240, source: IAM_QUOTAS,
+        measure: (r, tally) => {
+            const inline = list(r.inputs.inlinePolicies).map((p) => text((p as Record<string, unknown>).policy) ?? "");
+            return inline.length === 0 ? undefined : tally.add(`inline|${r.accountId}|${String(r.state.name)}`, inline.reduce((n, d) => n + nonWhitespaceLength(d), 0));
+        },
+    },
+    {
+        id: "iam-role-managed-policies", type: "aws:iam/role:Role", what: "managed policies attached to one role (default quota)", limit: 10, source: IAM_QUOTAS,
+        measure: (r, tally) => {
+            const arns = list(r.inputs.managedPolicyArns);
+            return arns.length === 0 ? undefined : tally.add(`attached|${r.accountId}|${String(r.state.name)}`, arns.length);
+        },
+    },
+    {
         id: "iam-inline-policies-per-role", type: "aws:iam/rolePolicy:RolePolicy", what: "aggregate size of a role's inline policies (characters, white space not counted)", limit: 10240, source: IAM_QUOTAS,
         measure: (r, tally) => {
             const d = text(r.inputs.policy);
@@ -165,7 +180,7 @@ export const RULES: readonly Rule[] = [
     },
     {
         id: "s3-bucket-policy-size", type: "aws:s3/bucketPolicy:BucketPolicy", what: "bucket policy size (bytes)", limit: 20 * 1024,
-        source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-iam-policies.html",
+        source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",
         measure: (r) => { const d = text(r.inputs.policy); return d === undefined ? undefined : bytes(d); },
     },
     {

@@ -156,6 +156,30 @@ const shapes: Record<string, ShapeFn> = {
             computed: { name: str(ctx.inputs.name) ?? autoName(ctx), arn: `${arnPrefix(ctx, "ec2")}:security-group/${id}`, ownerId: ctx.accountId },
         };
     },
+    "aws:ec2/vpc:Vpc": (ctx) => {
+        const id = `vpc-${hexOf(seedOf(ctx, "id"), 17)}`;
+        return {
+            id,
+            computed: {
+                arn: `${arnPrefix(ctx, "ec2")}:vpc/${id}`, ownerId: ctx.accountId,
+                defaultSecurityGroupId: `sg-${hexOf(seedOf(ctx, "default-sg"), 17)}`, mainRouteTableId: `rtb-${hexOf(seedOf(ctx, "main-rtb"), 17)}`,
+                defaultRouteTableId: `rtb-${hexOf(seedOf(ctx, "main-rtb"), 17)}`, defaultNetworkAclId: `acl-${hexOf(seedOf(ctx, "acl"), 17)}`,
+            },
+        };
+    },
+    "aws:ec2/subnet:Subnet": (ctx) => {
+        const id = `subnet-${hexOf(seedOf(ctx, "id"), 17)}`;
+        return { id, computed: { arn: `${arnPrefix(ctx, "ec2")}:subnet/${id}`, ownerId: ctx.accountId, availabilityZoneId: `${ctx.region.split("-").map((p) => p[0]).join("")}-az${(hexOf(seedOf(ctx, "az"), 1).charCodeAt(0) % 3) + 1}` } };
+    },
+    "aws:ec2/routeTable:RouteTable": (ctx) => {
+        const id = `rtb-${hexOf(seedOf(ctx, "id"), 17)}`;
+        return { id, computed: { arn: `${arnPrefix(ctx, "ec2")}:route-table/${id}`, ownerId: ctx.accountId, routes: ctx.inputs.routes ?? [] } };
+    },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": (ctx) => ({ id: `rtbassoc-${hexOf(seedOf(ctx, "id"), 17)}`, computed: {} }),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (ctx) => {
+        const id = `sg-${hexOf(seedOf(ctx, "id"), 17)}`;
+        return { id, computed: { arn: `${arnPrefix(ctx, "ec2")}:security-group/${id}`, name: "default", ownerId: ctx.accountId } };
+    },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (ctx) => securityGroupRule(ctx),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (ctx) => securityGroupRule(ctx),
     "aws:ec2/vpcEndpoint:VpcEndpoint": (ctx) => {

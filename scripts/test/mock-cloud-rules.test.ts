@@ -25,6 +25,10 @@ const PROBES: Record<string, Probe> = {
     "iam-trust-policy-size": (n, p) => new aws.iam.Role("r", { assumeRolePolicy: documentOfLength(n) }, opts(p)),
     // A thousand registrations through the SDK take seconds; the table's own check takes milliseconds.
     "iam-roles-per-account": (n) => Array.from({ length: n }, (_, i): Registration => ({ type: "aws:iam/role:Role", name: `r${i}`, accountId: "111111111111", inputs: { assumeRolePolicy: "{}" }, state: { name: `r${i}` } })),
+    "iam-role-inline-policies": (n, p) => new aws.iam.Role("r", { name: "r", assumeRolePolicy: documentOfLength(200), inlinePolicies: [
+        { name: "a", policy: documentOfLength(5000) }, { name: "b", policy: documentOfLength(n - 5000) },
+    ] }, opts(p)),
+    "iam-role-managed-policies": (n, p) => new aws.iam.Role("r", { name: "r", assumeRolePolicy: documentOfLength(200), managedPolicyArns: Array.from({ length: n }, (_, i) => `arn:aws:iam::aws:policy/P${i}`) }, opts(p)),
     "iam-inline-policies-per-role": (n, p) => {
         new aws.iam.RolePolicy("a", { role: "r", policy: documentOfLength(5000) }, opts(p));
         new aws.iam.RolePolicy("b", { role: "r", policy: documentOfLength(n - 5000) }, opts(p));
@@ -84,4 +88,14 @@ describe("the mock cloud's rules table", () => {
             assert.match(String(over.settled?.message), new RegExp(`AWS would refuse ${rule.type.replace(/[/$]/g, "\\$&")} ".+": .+ is ${rule.limit + 1}, the limit is ${rule.limit} \\[${rule.id}; https://docs\\.aws\\.amazon\\.com/`));
         });
     }
+});
+
+describe("the mock cloud as the engine", () => {
+    it("refuses two resources with one URN, as the engine does", async () => {
+        const cloud = await MockCloud.install({ stack: "rules" });
+        const hub = new aws.Provider("hub", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
+        new aws.s3.Bucket("same", {}, { provider: hub });
+        new aws.s3.Bucket("same", {}, { provider: hub });
+        await assert.rejects(cloud.settled(), /Duplicate resource URN 'urn:pulumi:rules::closed-ftp::aws:s3\/bucket:Bucket::same'/);
+    });
 });
