@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
@@ -24,8 +25,24 @@ export interface FtpUserArgs {
     allowedSourceCidrs?: string[];
     /** A password chosen by the caller (pass it as a Pulumi secret); otherwise one is generated. */
     password?: pulumi.Input<string>;
+    /**
+     * A secret of at least 32 random bytes (hex) shared by many users, from which this user's salt and
+     * generated password derive (HMAC-SHA256 with the user name and passwordVersion): a user then costs
+     * no random resource of its own. Left out, the user gets its own random bytes.
+     */
+    credentialSeed?: pulumi.Input<string>;
+    /** Raise it to rotate a generated password (and re-salt): only with credentialSeed. Default 1. */
+    passwordVersion?: number;
     /** ARN partition; read from the access role's ARN when left out. */
     partition?: pulumi.Input<string>;
+}
+
+/** Salt then password bytes of one user, derived from a shared seed; distinct per user, name and version. */
+export function derivedCredentialHex(seedHex: string, userName: string, passwordVersion: number): string {
+    const seed = Buffer.from(seedHex, "hex");
+    if (seed.length < 32 || seed.toString("hex") !== seedHex.toLowerCase()) throw new Error("credentialSeed: needs at least 32 bytes of hex");
+    const derive = (purpose: string) => crypto.createHmac("sha256", seed).update(`closed-ftp|${purpose}|${userName}|${passwordVersion}`).digest();
+    return Buffer.concat([derive("salt").subarray(0, PASSWORD_SALT_BYTES), derive("password").subarray(0, GENERATED_PASSWORD_BYTES)]).toString("hex");
 }
 
 /** One FTP login: a seed-format secret with a salted hash, a logical home and a session policy. */
@@ -47,16 +64,23 @@ export class FtpUser extends pulumi.ComponentResource {
         const partition = args.partition ?? pulumi.output(args.accessRoleArn).apply((arn) => arn.split(":")[1]);
         this.userName = args.userName;
 
-        // One random resource per user: the salt lives in state, so an unchanged user re-renders the
-        // same hash and shows no diff; a generated password comes from the same bytes.
+        const passwordVersion = args.passwordVersion ?? 1;
+        if (!Number.isInteger(passwordVersion) || passwordVersion < 1) throw new Error(`FtpUser ${name}: passwordVersion ${passwordVersion} is not a whole number from 1`);
+        if (args.passwordVersion !== undefined && args.credentialSeed === undefined) {
+            throw new Error(`FtpUser ${name}: passwordVersion needs credentialSeed (without it, rotate by replacing the user's random bytes)`);
+        }
+        // The salt (and a generated password) stay the same from run to run, so an unchanged user
+        // re-renders the same hash and shows no diff: from the shared seed, or from random bytes in state.
         const generated = args.password === undefined;
-        const randomBytes = new random.RandomBytes(`${name}-${generated ? "credentials" : "salt"}`, {
-            length: PASSWORD_SALT_BYTES + (generated ? GENERATED_PASSWORD_BYTES : 0),
-        }, { parent: this });
+        const credentialHex = args.credentialSeed !== undefined
+            ? pulumi.secret(pulumi.output(args.credentialSeed).apply((seed) => derivedCredentialHex(seed, args.userName, passwordVersion)))
+            : new random.RandomBytes(`${name}-${generated ? "credentials" : "salt"}`, {
+                length: PASSWORD_SALT_BYTES + (generated ? GENERATED_PASSWORD_BYTES : 0),
+            }, { parent: this }).hex;
         // Hex, not Buffers, inside Outputs: Pulumi would flatten a Buffer into a plain object.
-        const saltHex = randomBytes.hex.apply((hex) => hex.slice(0, 2 * PASSWORD_SALT_BYTES));
+        const saltHex = credentialHex.apply((hex) => hex.slice(0, 2 * PASSWORD_SALT_BYTES));
         const password = generated
-            ? pulumi.secret(randomBytes.hex.apply((hex) => Buffer.from(hex.slice(2 * PASSWORD_SALT_BYTES), "hex").toString("base64url")))
+            ? pulumi.secret(credentialHex.apply((hex) => Buffer.from(hex.slice(2 * PASSWORD_SALT_BYTES), "hex").toString("base64url")))
             : pulumi.secret(args.password as pulumi.Input<string>);
 
         const secret = new aws.secretsmanager.Secret(name, {

@@ -159,7 +159,7 @@ export function summarizePlan(run: PlanRun, showSecrets: boolean): string {
     }
     const groups: [string, typeof custom][] = [
         ["on a DEFAULT provider (ambient credentials, no account pinned)", custom.filter((r) => r.provider === null)],
-        ["no AWS account (generated passwords and salts, kept only in Pulumi state)", custom.filter((r) => r.provider !== null && !providers.some((p) => p.urn === r.provider))],
+        ["no AWS account (the seed of generated passwords and salts, kept only in Pulumi state)", custom.filter((r) => r.provider !== null && !providers.some((p) => p.urn === r.provider))],
     ];
     for (const [title, group] of groups.filter(([, g]) => g.length > 0)) {
         lines.push(`${title}: ${group.length} resources`);

@@ -40,6 +40,7 @@ export const CONFIG_REFERENCE: ReferenceRow[] = [
     { key: "closed-ftp:users[].home", type: "<bucket name>/<prefix>", default: "required", description: "Where the user's / lands; homes may not overlap.", example: "analytics-drop/partner-a" },
     { key: "closed-ftp:users[].access", type: "read-write | read-only", default: "read-write", description: "What the session policy allows under the home.", example: "read-only" },
     { key: "closed-ftp:users[].allowedSourceCidrs", type: "list of CIDRs", default: "any allowed client", description: "Source addresses the IdP accepts for this user (inside network.allowedCidrs).", example: "[10.10.1.0/24]" },
+    { key: "closed-ftp:users[].passwordVersion", type: "integer ≥ 1", default: "1", description: "Raise it to rotate the user's generated password (and re-salt its hash).", example: "2" },
     { key: "closed-ftp:passwords.<user>", type: "secret string (≥ 12 chars)", default: "generated (32 chars)", description: "A chosen password: pulumi config set --secret --path 'closed-ftp:passwords.<user>'.", example: "(secure)" },
 ];
 

@@ -18,7 +18,7 @@ export type NetworkModel =
     | { kind: "new"; cidrBlock: string; availabilityZones: number; allowedCidrs: string[] };
 export interface ServerModel { protocols: Protocol[]; certificateArn?: string; passiveIp: string; idpVpcAttached: boolean; logRetentionDays: number; securityPolicyName: string }
 export interface BucketModel { name: string; account: string; bucketName?: string; encryption: Encryption }
-export interface UserModel { userName: string; bucket: string; prefix: string; access: Access; allowedSourceCidrs?: string[] }
+export interface UserModel { userName: string; bucket: string; prefix: string; access: Access; allowedSourceCidrs?: string[]; passwordVersion?: number }
 export interface StackModel {
     region: string;
     hub: AccountModel;
@@ -151,6 +151,7 @@ const userSchema = z.strictObject({
     home: z.string(),
     access: z.enum(["read-write", "read-only"], { error: (i) => `"${String(i.input)}" is not read-write or read-only` }).optional(),
     allowedSourceCidrs: z.array(cidr).min(1, "leave it out to allow every address the server admits").superRefine(noDuplicates).optional(),
+    passwordVersion: z.number({ error: (i) => `expected a whole number from 1, got ${describe(i.input)}` }).int("must be a whole number").min(1, "must be 1 or more").optional(),
 });
 
 /** The closed-ftp:* keys and their schemas; anything else under the namespace is a typo. */
@@ -359,7 +360,11 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
             if (!inside) add(`${path}.allowedSourceCidrs[${j}]`, `"${source}" is outside ${NAMESPACE}:network.allowedCidrs (${network.allowedCidrs.join(", ")}): the security group drops it anyway`);
         }
         if (u.userName === undefined) return;
-        userModels.push({ userName: u.userName, bucket, prefix, access: u.access ?? "read-write", ...(u.allowedSourceCidrs ? { allowedSourceCidrs: u.allowedSourceCidrs } : {}) });
+        userModels.push({
+            userName: u.userName, bucket, prefix, access: u.access ?? "read-write",
+            ...(u.allowedSourceCidrs ? { allowedSourceCidrs: u.allowedSourceCidrs } : {}),
+            ...(u.passwordVersion !== undefined ? { passwordVersion: u.passwordVersion } : {}),
+        });
     });
 
     for (const [user, password] of passwords) {

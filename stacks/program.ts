@@ -153,6 +153,8 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
     const hubProvider = providers.get(HUB_KEY) as aws.Provider;
     // random has no account, but an explicit provider keeps every resource off the default providers.
     const randomProvider = new random.Provider("random", {});
+    // One secret seed for every user's salt and generated password: a user costs no random resource.
+    const credentialSeed = new random.RandomBytes("credential-seed", { length: 32 }, { provider: randomProvider });
 
     const net = await lookUpNetwork(model, hubProvider);
     const vpc = net.kind === "new"
@@ -203,6 +205,8 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
             access: u.access,
             allowedSourceCidrs: u.allowedSourceCidrs,
             password: password === undefined ? undefined : pulumi.secret(password),
+            credentialSeed: credentialSeed.hex,
+            passwordVersion: u.passwordVersion,
             partition,
         }, { providers: [hubProvider, randomProvider] });
         return { model: u, home, user };

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { FtpUser, FtpUserArgs } from "../ftp-user";
+import { derivedCredentialHex, FtpUser, FtpUserArgs } from "../ftp-user";
 import { verifyPassword } from "../../idp-lambda/password-hash";
 import { MockCloud, promiseOf, revealSecrets } from "../../scripts/mock-cloud";
 import { HUB_ACCOUNT, onMockCloud, parsePolicy } from "./harness";
@@ -97,5 +97,43 @@ describe("FtpUser", () => {
         assert.throws(() => new FtpUser("bad", userArgs({ userName: "a b" })), /FtpUser bad: userName "a b" does not match/);
         await cloud.settled();
         assert.deepStrictEqual(cloud.resources.filter((r) => r.custom), []);
+    });
+
+    describe("with a shared credential seed", () => {
+        const SEED = "ab".repeat(32);
+        const deployWithSeed = (userName: string, extra: Partial<FtpUserArgs> = {}) => onMockCloud(async ({ hub, random }) => {
+            const user = new FtpUser(`user-${userName}`, userArgs({ userName, credentialSeed: pulumi.secret(SEED), ...extra }), { providers: [hub, random] });
+            return { password: await promiseOf(user.password), passwordIsSecret: await pulumi.isSecret(user.password) };
+        });
+
+        it("costs no random resource per user, and derives a distinct password and salt for each user", async () => {
+            const a = await deployWithSeed("partner-a");
+            const b = await deployWithSeed("partner-b");
+            assert.deepStrictEqual(a.cloud.resources.filter((r) => r.type.startsWith("random:index/")), []);
+            assert.match(a.result.password, /^[A-Za-z0-9_-]{32}$/);
+            assert.notStrictEqual(a.result.password, b.result.password);
+            assert.strictEqual(a.result.passwordIsSecret, true);
+            const saltOf = (cloud: MockCloud, user: string) => {
+                const body = JSON.parse(String(revealSecrets(cloud.find("aws:secretsmanager/secretVersion:SecretVersion", `user-${user}`).inputs.secretString, true)));
+                return String(body.PasswordHash).split("$")[3];
+            };
+            assert.notStrictEqual(saltOf(a.cloud, "partner-a"), saltOf(b.cloud, "partner-b"));
+            assert.ok(!JSON.stringify(revealSecrets(a.cloud.resources, false)).includes(a.result.password), "the password appears in plain state");
+        });
+
+        it("rotates a generated password when passwordVersion rises, and only then", async () => {
+            const first = await deployWithSeed("partner-a");
+            const same = await deployWithSeed("partner-a", { passwordVersion: 1 });
+            const second = await deployWithSeed("partner-a", { passwordVersion: 2 });
+            assert.strictEqual(same.result.password, first.result.password);
+            assert.notStrictEqual(second.result.password, first.result.password);
+        });
+
+        it("refuses passwordVersion without a seed, and a seed shorter than 32 bytes", async () => {
+            await MockCloud.install();
+            assert.throws(() => new FtpUser("v", userArgs({ passwordVersion: 2 })), /FtpUser v: passwordVersion needs credentialSeed/);
+            assert.throws(() => new FtpUser("z", userArgs({ passwordVersion: 0, credentialSeed: SEED })), /passwordVersion 0 is not a whole number from 1/);
+            assert.throws(() => derivedCredentialHex("ab".repeat(16), "partner-a", 1), /credentialSeed: needs at least 32 bytes of hex/);
+        });
     });
 });

@@ -47,6 +47,12 @@ describe("the program on the dev stack", () => {
         }
     });
 
+    it("draws every user's salt and generated password from one seed: no random resource per user", () => {
+        assert.deepStrictEqual(run.document.resources.filter((r) => r.type.startsWith("random:index/")).map((r) => r.name), ["credential-seed"]);
+        const hashes = run.cloud.byType("aws:secretsmanager/secretVersion:SecretVersion").map((v) => JSON.parse(String(revealSecrets(v.inputs.secretString, true))).PasswordHash);
+        assert.strictEqual(new Set(hashes.map((h: string) => h.split("$")[3])).size, 4, "four users, four salts");
+    });
+
     it("registers no resource on a default provider", () => {
         assert.deepStrictEqual(run.cloud.onDefaultProvider().map((r) => r.urn), []);
     });
