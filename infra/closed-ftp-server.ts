@@ -48,6 +48,11 @@ export interface ClosedFtpServerArgs {
     securityPolicyName?: pulumi.Input<string>;
     /** Seconds the IdP Lambda caches a secret body; 0 disables. */
     secretCacheTtlSeconds?: number;
+    /**
+     * Reserved concurrency of the IdP Lambda: the most logins it serves at once, and so the bound on
+     * what a spray of unknown user names costs in Secrets Manager calls. Unset: the account's pool.
+     */
+    idpReservedConcurrency?: number;
 }
 
 /** The part of a CIDR that names its rules: "10.10.0.0/16" → "10-10-0-0-16". */
@@ -198,6 +203,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             role: idpRole.arn,
             memorySize: 512,
             timeout: 10,
+            reservedConcurrentExecutions: args.idpReservedConcurrency,
             environment: { variables: { SECRET_CACHE_TTL_SECONDS: String(args.secretCacheTtlSeconds ?? 30), IDP_BUNDLE_SHA256: bundle.sha256 } },
             loggingConfig: { logFormat: "JSON", logGroup: idpLogGroup.name },
             vpcConfig: idpSecurityGroup ? { subnetIds: args.subnetIds, securityGroupIds: [idpSecurityGroup.id] } : undefined,

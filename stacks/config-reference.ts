@@ -28,6 +28,7 @@ export const CONFIG_REFERENCE: ReferenceRow[] = [
     { key: "closed-ftp:server.passiveIp", type: "AUTO | IPv4 address", default: "AUTO", description: "Address announced for passive data connections.", example: "AUTO" },
     { key: "closed-ftp:server.idpVpcAttached", type: "boolean", default: "true", description: "Run the IdP Lambda inside the VPC (adds a Secrets Manager endpoint).", example: "true" },
     { key: "closed-ftp:server.logRetentionDays", type: "CloudWatch retention", default: "90", description: "Retention of the Transfer and IdP log groups.", example: "365" },
+    { key: "closed-ftp:server.idpReservedConcurrency", type: "integer 1–1000", default: "unset (the account's pool)", description: "Logins the IdP serves at once; bounds a spray of unknown names to about 20 Secrets Manager calls a second per unit.", example: "10" },
     { key: "closed-ftp:server.securityPolicyName", type: "Transfer security policy", default: DEFAULT_SECURITY_POLICY, description: "TLS policy of the server (matters for FTPS).", example: DEFAULT_SECURITY_POLICY },
     { key: "closed-ftp:accounts.<key>.accountId", type: "string (12 digits, quoted)", default: "required", description: "A spoke account, by a short key (lowercase, not \"hub\").", example: "\"222222222222\"" },
     { key: "closed-ftp:accounts.<key>.deployRoleArn", type: "IAM role ARN", default: "required", description: "Role the spoke's provider assumes; must be in that account.", example: "arn:aws:iam::222222222222:role/closed-ftp-deploy" },

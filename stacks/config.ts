@@ -16,7 +16,7 @@ export interface AccountModel { key: string; accountId: string; deployRoleArn?: 
 export type NetworkModel =
     | { kind: "existing"; vpcId: string; subnetIds: string[]; existingEndpoints: EndpointService[]; allowedCidrs: string[] }
     | { kind: "new"; cidrBlock: string; availabilityZones: number; allowedCidrs: string[] };
-export interface ServerModel { protocols: Protocol[]; certificateArn?: string; passiveIp: string; idpVpcAttached: boolean; logRetentionDays: number; securityPolicyName: string }
+export interface ServerModel { protocols: Protocol[]; certificateArn?: string; passiveIp: string; idpVpcAttached: boolean; logRetentionDays: number; securityPolicyName: string; idpReservedConcurrency?: number }
 export interface BucketModel { name: string; account: string; bucketName?: string; encryption: Encryption }
 export interface UserModel { userName: string; bucket: string; prefix: string; access: Access; allowedSourceCidrs?: string[]; passwordVersion?: number }
 export interface StackModel {
@@ -133,6 +133,7 @@ const serverSchema = z.strictObject({
     passiveIp: z.string().optional(),
     idpVpcAttached: z.boolean().optional(),
     logRetentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}` }).optional(),
+    idpReservedConcurrency: z.number({ error: (i) => `expected a whole number from 1, got ${describe(i.input)}` }).int("must be a whole number").min(1, "must be 1 or more (0 would stop every login)").max(1000, "must be at most 1000").optional(),
     securityPolicyName: z.string().regex(/^TransferSecurityPolicy-[\w-]+$/, { error: (i) => `"${String(i.input)}" is not a Transfer security policy name (TransferSecurityPolicy-…)` }).optional(),
 });
 
@@ -388,6 +389,7 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
             idpVpcAttached: server.idpVpcAttached ?? true,
             logRetentionDays: server.logRetentionDays ?? 90,
             securityPolicyName: server.securityPolicyName ?? DEFAULT_SECURITY_POLICY,
+            ...(server.idpReservedConcurrency !== undefined ? { idpReservedConcurrency: server.idpReservedConcurrency } : {}),
         },
         buckets: bucketModels,
         users: userModels,

@@ -175,6 +175,7 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
         idpVpcAttached: model.server.idpVpcAttached,
         logRetentionDays: model.server.logRetentionDays,
         securityPolicyName: model.server.securityPolicyName,
+        idpReservedConcurrency: model.server.idpReservedConcurrency,
     }, { provider: hubProvider });
 
     const buckets = new Map(model.buckets.map((b) => {

@@ -117,6 +117,12 @@ describe("ClosedFtpServer", () => {
             ["tcp 443-443 10.80.0.0/16,100.64.0.0/16"]);
     });
 
+    it("reserves the IdP's concurrency when asked, bounding what a spray of user names costs, and leaves the pool alone otherwise", async () => {
+        assert.strictEqual(run.cloud.find("aws:lambda/function:Function", "ftp-idp").inputs.reservedConcurrentExecutions, undefined);
+        const { cloud } = await deployServer({ idpReservedConcurrency: 5 });
+        assert.strictEqual(cloud.find("aws:lambda/function:Function", "ftp-idp").inputs.reservedConcurrentExecutions, 5);
+    });
+
     it("lets only this server invoke the IdP Lambda", () => {
         const permission = run.cloud.find("aws:lambda/permission:Permission", "ftp-idp-invoke");
         assert.strictEqual(permission.inputs.principal, "transfer.amazonaws.com");

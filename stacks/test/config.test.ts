@@ -104,6 +104,7 @@ const BAD: [string, Edit, string, RegExp][] = [
     ["an unconnectable passive IP", (c) => (c["closed-ftp:server"].passiveIp = "0.0.0.0"), "closed-ftp:server.passiveIp", /not an address a client can connect to/],
     ["a bucket in an account named after an Object property", (c) => (c["closed-ftp:buckets"][1].account = "constructor"), "closed-ftp:buckets[1].account", /account "constructor" is not defined/],
     ["a password under __proto__", (c) => (c["closed-ftp:passwords"] = JSON.parse('{"__proto__": "long-enough-password"}')), "closed-ftp:passwords.__proto__", /is not a user defined/],
+    ["an IdP that could serve no login", (c) => (c["closed-ftp:server"].idpReservedConcurrency = 0), "closed-ftp:server.idpReservedConcurrency", /0 would stop every login/],
     ["password version 0", (c) => (c["closed-ftp:users"][0].passwordVersion = 0), "closed-ftp:users[0].passwordVersion", /must be 1 or more/],
     ["password version as text", (c) => (c["closed-ftp:users"][0].passwordVersion = "2"), "closed-ftp:users[0].passwordVersion", /expected a whole number from 1, got string "2"/],
     ["password for an unknown user", (c) => (c["closed-ftp:passwords"] = { ghost: "long-enough-password" }), "closed-ftp:passwords.ghost", /is not a user defined/],
