@@ -1,7 +1,7 @@
 // `npm run policy -- --plan <plan.json>`: the guardrails over an offline plan, without the engine.
 import * as fs from "fs";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { PlanDocument, PlanResource } from "../scripts/plan-format";
+import { PlanDocument, PlanResource } from "../plan/format";
 import { GUARDRAILS } from "./policies";
 
 export interface Violation {

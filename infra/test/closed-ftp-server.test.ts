@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ClosedFtpServer, ClosedFtpServerArgs } from "../closed-ftp-server";
 import { buildIdpBundle } from "../../idp-lambda/build";
-import { MockCloud, promiseOf } from "../../scripts/mock-cloud";
+import { MockCloud, promiseOf } from "../../plan/mock-cloud";
 import { HUB_ACCOUNT, onMockCloud, parsePolicy, REGION } from "./harness";
 
 const VPC = "vpc-0123456789abcdef0";

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { derivedCredentialHex, FtpUser, FtpUserArgs } from "../ftp-user";
 import { verifyPassword } from "../../idp-lambda/password-hash";
-import { MockCloud, promiseOf, revealSecrets } from "../../scripts/mock-cloud";
+import { MockCloud, promiseOf, revealSecrets } from "../../plan/mock-cloud";
 import { HUB_ACCOUNT, onMockCloud, parsePolicy } from "./harness";
 
 const SERVER_ID = "s-0123456789abcdef0";

@@ -1,7 +1,7 @@
 // Runs component code on a fresh mock cloud with a hub and a spoke provider.
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { MockCloud, MockVpc } from "../../scripts/mock-cloud";
+import { MockCloud, MockVpc } from "../../plan/mock-cloud";
 
 export const HUB_ACCOUNT = "111111111111";
 export const SPOKE_ACCOUNT = "222222222222";

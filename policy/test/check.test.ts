@@ -4,8 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkPlan } from "../check";
-import { PlanDocument, PlanResource } from "../../scripts/plan-format";
-import { readStackFile, renderPlan, runPlan } from "../../scripts/plan-lib";
+import { PlanDocument, PlanResource } from "../../plan/format";
+import { readStackFile, renderPlan, runPlan } from "../../plan/plan";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -3,8 +3,8 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError } from "../config";
 import { credentialsFrom } from "../credentials";
-import { PlanOptions, PlanRun, readStackFile, runPlan, StackConfig } from "../../scripts/plan-lib";
-import { MockCloud, MockVpc, revealSecrets } from "../../scripts/mock-cloud";
+import { PlanOptions, PlanRun, readStackFile, runPlan, StackConfig } from "../../plan/plan";
+import { MockCloud, MockVpc, revealSecrets } from "../../plan/mock-cloud";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HUB = "111111111111";

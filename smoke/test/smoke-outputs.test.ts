@@ -4,8 +4,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readStackFile, renderPlan, runPlan } from "../plan-lib";
-import { OutputsError, parseStackOutputs, readOutputsFile, readStackOutputs, runSmoke, SmokeInputError } from "../smoke/index";
+import { readStackFile, renderPlan, runPlan } from "../../plan/plan";
+import { OutputsError, parseStackOutputs, readOutputsFile, readStackOutputs, runSmoke, SmokeInputError } from "../index";
 import { outputsDocument } from "./ftp-outputs-fixture";
 
 const PASSWORD = "user1-Password-0123456789";

@@ -3,14 +3,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PlanDocument } from "../plan-format";
-import { OFFLINE_SECRET, readStackFile } from "../plan-lib";
+import { PlanDocument } from "../format";
+import { OFFLINE_SECRET, readStackFile } from "../plan";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 function plan(...args: string[]) {
-    const result = spawnSync(TSX, [path.join(ROOT, "scripts", "plan.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    const result = spawnSync(TSX, [path.join(ROOT, "plan", "cli.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -7,7 +7,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { parseSmokeFlags, SmokeFlagError } from "../smoke/index";
+import { parseSmokeFlags, SmokeFlagError } from "../index";
 import { BUCKET_NAMES, grantFor, outputsDocument, SERVER_ID } from "./ftp-outputs-fixture";
 import { LoopbackFtpServer, startLoopbackFtpServer } from "./ftp-server";
 
@@ -18,7 +18,7 @@ const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 function smoke(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
     return new Promise((resolve, reject) => {
-        const child = spawn(TSX, [path.join(ROOT, "scripts", "smoke.ts"), ...args], {
+        const child = spawn(TSX, [path.join(ROOT, "smoke", "cli.ts"), ...args], {
             cwd: ROOT,
             env: { ...clean, AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", ...env },
         });

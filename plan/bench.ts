@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { readStackFile, runPlan } from "./plan-lib";
+import { readStackFile, runPlan } from "./plan";
 import { nonWhitespaceLength } from "./mock-cloud/rules";
 
 const USERS_PER_SPOKE = 20;

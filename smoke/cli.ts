@@ -2,11 +2,11 @@
 import { TransferClient } from "@aws-sdk/client-transfer";
 import * as path from "path";
 import { ConfigValidationError } from "../stacks/config";
-import { PlanInputError, readStackFile } from "./plan-lib";
+import { PlanInputError, readStackFile } from "../plan/plan";
 import {
     assumedRoleCredentials, HubRole, hubAccountProblem, hubRoleFor, OutputsError, parseSmokeFlags, readOutputsFile, readStackOutputs, runSmoke,
     SmokeFlagError, SmokeFlags, SmokeInputError, SmokeOutputs, StackHub, STSClient, transferIdentityProvider, USAGE,
-} from "./smoke/index";
+} from "./index";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 

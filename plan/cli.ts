@@ -1,7 +1,7 @@
 // `npm run plan -- --stack <name> [--json] [--show-secrets] [--dir <project dir>]`
 import * as path from "path";
 import { ConfigValidationError } from "../stacks/config";
-import { PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan-lib";
+import { PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json] [--show-secrets] [--dir <project dir>]
 

@@ -7,7 +7,7 @@ import { readStackConfig } from "../stacks/config";
 import { Credentials } from "../stacks/credentials";
 import { deployClosedFtp } from "../stacks/program";
 import { MockCloud, MockVpc, revealSecrets, worldAsDeclared } from "./mock-cloud";
-import { PlanDocument } from "./plan-format";
+import { PlanDocument } from "./format";
 
 export const PROJECT = "closed-ftp";
 /** What a `secure:` value becomes offline: long enough to pass the password rules, obviously fake. */

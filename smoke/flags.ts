@@ -1,7 +1,7 @@
 // The smoke CLI's flags: parsed and checked before anything is read or called.
 import { isIP } from "net";
 import { Protocol } from "./identity";
-import { IAM_ROLE_ARN } from "../../idp-lambda/transfer-names";
+import { IAM_ROLE_ARN } from "../idp-lambda/transfer-names";
 import { TRANSFER_USER_NAME } from "./outputs";
 
 export const USAGE = `usage: npm run smoke -- (--stack <name> | --outputs <file.json>) [options]

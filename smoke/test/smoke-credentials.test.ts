@@ -3,8 +3,8 @@ import { AssumeRoleCommand, STSClient as NestedStsClient } from "@aws-sdk/nested
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { ConfigValidationError } from "../../stacks/config";
-import { assumedRoleCredentials, hubAccountProblem, hubRoleFor } from "../smoke/credentials";
-import { parseSmokeFlags, SmokeFlagError } from "../smoke/flags";
+import { assumedRoleCredentials, hubAccountProblem, hubRoleFor } from "../credentials";
+import { parseSmokeFlags, SmokeFlagError } from "../flags";
 
 const DEPLOY = "arn:aws:iam::111111111111:role/closed-ftp-deploy";
 const PREVIEW = "arn:aws:iam::111111111111:role/closed-ftp-preview";

@@ -4,7 +4,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../../infra/aws-facts";
+import { TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../infra/aws-facts";
 
 /** Transfer's own rule for user names (the IdP refuses anything else before Secrets Manager). */
 export { TRANSFER_USER_NAME };

@@ -4,7 +4,7 @@ import { Client, FTPError } from "basic-ftp";
 import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
-import { ftpRoundTrip, FtpStep, FtpTarget, isRefusal, newProbe, parseStackOutputs, runSmoke } from "../smoke/index";
+import { ftpRoundTrip, FtpStep, FtpTarget, isRefusal, newProbe, parseStackOutputs, runSmoke } from "../index";
 import { BUCKET_NAMES, grantFor, outputsDocument } from "./ftp-outputs-fixture";
 import { LoopbackFtpServer, startLoopbackFtpServer } from "./ftp-server";
 

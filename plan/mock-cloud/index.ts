@@ -1,7 +1,7 @@
 // The mock cloud: Pulumi's mock runtime answering like AWS where it matters (ids, ARNs, accounts).
 // Every test and the offline plan run the real program against it.
 import * as pulumi from "@pulumi/pulumi";
-import { PlanResource, SECRET_PLACEHOLDER } from "../plan-format";
+import { PlanResource, SECRET_PLACEHOLDER } from "../format";
 import { check, describeViolation, Tally, Violation } from "./rules";
 import { hexOf, partitionOf, Placement, shapeOf, upperAlnumOf, uuidOf, vpcEndpointDnsName, vpcEndpointHostedZoneId } from "./shapes";
 
@@ -409,7 +409,7 @@ export class MockCloud implements pulumi.runtime.Mocks {
                 return { id: region, names, zoneIds: names.map((_, i) => `${region.split("-").map((p) => p[0]).join("")}-az${i + 1}`), groupNames: [region] };
             }
             default:
-                throw invokeError(`mock cloud: unknown invoke ${args.token}; teach scripts/mock-cloud what AWS answers`);
+                throw invokeError(`mock cloud: unknown invoke ${args.token}; teach plan/mock-cloud what AWS answers`);
         }
     }
 }

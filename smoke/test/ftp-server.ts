@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { Access } from "../smoke/index";
+import { Access } from "../index";
 
 export interface LoopbackFtpUser {
     name: string;

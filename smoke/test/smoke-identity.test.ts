@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import { InternalServiceError, ResourceNotFoundException, TestIdentityProviderCommand, TransferClient } from "@aws-sdk/client-transfer";
 import { mockClient } from "aws-sdk-client-mock";
-import { judgeLogin, parseStackOutputs, runSmoke, SmokeOutputs, sourceIpFor, transferIdentityProvider } from "../smoke/index";
+import { judgeLogin, parseStackOutputs, runSmoke, SmokeOutputs, sourceIpFor, transferIdentityProvider } from "../index";
 import { ACCESS_ROLE_ARN, BUCKET_NAMES, grantFor, outputsDocument, SERVER_ID } from "./ftp-outputs-fixture";
 
 const USER1_PASSWORD = "user1-Password-0123456789";
