@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "**/dist/**", "build/**", ".pulumi/**"] },
+    { ignores: ["node_modules/**", "**/dist/**", "build/**", ".pulumi/**", ".policy-copy-*/**"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -1,47 +1,53 @@
-// `npm run plan -- --stack <name> [--json] [--show-secrets] [--dir <project dir>]`
+// `npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <project dir>]`
 import * as path from "path";
+import { parseArgs } from "util";
 import { ConfigValidationError } from "../stacks/config";
 import { PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--json] [--show-secrets] [--dir <project dir>]
+const USAGE = `usage: npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <project dir>]
 
 Runs the closed-ftp program against a mock cloud with Pulumi.<name>.yaml: no engine, no AWS.
   --stack <name>    the stack whose Pulumi.<name>.yaml to read (required)
   --json            print one JSON document (resources, inputs, state, outputs) instead of the summary
   --show-secrets    print secret values instead of "[secret]" (secure: values are placeholders offline)
+  --first-preview   plan as the first \`pulumi preview\` of a new stack sees it: every value the cloud
+                    computes (ids, ARNs, unique ids, endpoint DNS) is "[unknown]"
   --dir <path>      where Pulumi.yaml and the stack files are (default: the project root)`;
 
 interface Flags {
     stack: string;
     json: boolean;
     showSecrets: boolean;
+    firstPreview: boolean;
     dir: string;
 }
 
 export function parseFlags(argv: string[]): Flags | "help" {
-    let stack: string | undefined;
-    let json = false;
-    let showSecrets = false;
-    let dir = path.resolve(__dirname, "..");
-    for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new PlanInputError(`${flag} needs a value`);
-            return v;
-        };
-        switch (flag) {
-            case "--stack": case "-s": stack = value(); break;
-            case "--json": json = true; break;
-            case "--show-secrets": showSecrets = true; break;
-            case "--dir": dir = path.resolve(value()); break;
-            case "--help": case "-h": return "help";
-            default: throw new PlanInputError(`unknown flag "${flag}"`);
-        }
+    let values;
+    try {
+        ({ values } = parseArgs({
+            args: argv,
+            options: {
+                stack: { type: "string", short: "s" }, json: { type: "boolean" }, "show-secrets": { type: "boolean" },
+                "first-preview": { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean", short: "h" },
+            },
+            strict: true,
+            allowPositionals: false,
+        }));
+    } catch (err) {
+        // parseArgs says "Unknown option '--x'" or "Option '--stack <value>' argument missing": keep the flag's name in front.
+        const message = (err as Error).message;
+        const flag = /'(-{1,2}[\w-]+)/.exec(message)?.[1];
+        throw new PlanInputError(/Unknown option/.test(message) && flag ? `unknown flag "${flag}"` : flag ? `${flag} needs a value` : message);
     }
+    if (values.help) return "help";
+    const stack = values.stack;
     if (!stack) throw new PlanInputError("--stack is required (e.g. --stack dev)");
     if (!/^[\w.-]+$/.test(stack)) throw new PlanInputError(`--stack "${stack}": a stack name has only letters, digits, "-", "_" and "."`);
-    return { stack, json, showSecrets, dir };
+    return {
+        stack, json: values.json ?? false, showSecrets: values["show-secrets"] ?? false, firstPreview: values["first-preview"] ?? false,
+        dir: values.dir ? path.resolve(values.dir) : path.resolve(__dirname, ".."),
+    };
 }
 
 async function main(): Promise<number> {
@@ -57,7 +63,7 @@ async function main(): Promise<number> {
         return 0;
     }
     try {
-        const run = await runPlan(flags.stack, readStackFile(flags.stack, flags.dir));
+        const run = await runPlan(flags.stack, readStackFile(flags.stack, flags.dir), { firstPreview: flags.firstPreview });
         if (flags.json) console.log(JSON.stringify(renderPlan(run.document, flags.showSecrets), null, 2));
         else console.log(summarizePlan(run, flags.showSecrets));
         return 0;

@@ -25,9 +25,14 @@ export interface PlanResource {
 
 export interface PlanDocument {
     stack: string;
+    /** True for a plan as the first `pulumi preview` of a new stack sees it: computed values are "[unknown]". */
+    firstPreview?: boolean;
     resources: PlanResource[];
     outputs: Record<string, unknown>;
 }
 
 /** How a secret value is printed when secrets are not shown (as the Pulumi CLI does). */
 export const SECRET_PLACEHOLDER = "[secret]";
+
+/** A value the cloud computes and a first preview cannot know (an id, an ARN, a unique id). */
+export const UNKNOWN_PLACEHOLDER = "[unknown]";

@@ -73,13 +73,16 @@ export function readStackFile(stack: string, dir: string): StackConfig {
 interface OutputInternals<T> {
     promise(withUnknowns?: boolean): Promise<T>;
     isSecret: Promise<boolean>;
+    isKnown: Promise<boolean>;
 }
 
 async function resolveDeep(value: unknown): Promise<unknown> {
     if (pulumi.Output.isInstance(value)) {
         const internals = value as unknown as OutputInternals<unknown>;
-        const [resolved, secret] = await Promise.all([internals.promise(), internals.isSecret]);
-        const inner = await resolveDeep(resolved);
+        // With unknowns: a first preview's computed values stay visible as unknown instead of vanishing.
+        const [resolved, secret, known] = await Promise.all([internals.promise(true), internals.isSecret, internals.isKnown]);
+        // An unknown resource output resolves to nothing at all: say so rather than drop it.
+        const inner = !known && resolved === undefined ? pulumi.unknown : await resolveDeep(resolved);
         return secret ? { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: inner } : inner;
     }
     if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
@@ -104,6 +107,8 @@ export interface PlanOptions {
     /** The existing VPCs of the hub account; default: the one the stack file names, as it declares it. */
     vpcs?: Record<string, MockVpc>;
     credentials?: Credentials;
+    /** Plan as the first `pulumi preview` of a new stack: every value the cloud computes is unknown. */
+    firstPreview?: boolean;
 }
 
 function parsedOrNothing(value: string | undefined): unknown {
@@ -117,7 +122,7 @@ function parsedOrNothing(value: string | undefined): unknown {
 export async function runPlan(stack: string, stackConfig: StackConfig, options: PlanOptions = {}): Promise<PlanRun> {
     const region = stackConfig.config["aws:region"];
     const vpcs = options.vpcs ?? worldAsDeclared(parsedOrNothing(stackConfig.config["closed-ftp:network"]), region);
-    const cloud = await MockCloud.install({ project: PROJECT, stack, defaultRegion: region, vpcs });
+    const cloud = await MockCloud.install({ project: PROJECT, stack, defaultRegion: region, vpcs, firstPreview: options.firstPreview });
     pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
@@ -126,7 +131,7 @@ export async function runPlan(stack: string, stackConfig: StackConfig, options: 
         const outputs = await resolveDeep(await deployClosedFtp(readStackConfig(), { credentials: options.credentials }));
         await cloud.settled();
         if (failures.length > 0) throw failures[0];
-        return { cloud, document: { stack, resources: cloud.resources, outputs: outputs as Record<string, unknown> } };
+        return { cloud, document: { stack, ...(options.firstPreview ? { firstPreview: true } : {}), resources: cloud.resources, outputs: outputs as Record<string, unknown> } };
     } finally {
         process.off("unhandledRejection", onRejection);
     }

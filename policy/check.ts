@@ -1,73 +1,15 @@
-// `npm run policy -- --plan <plan.json>`: the guardrails over an offline plan, without the engine.
+// `npm run policy -- --plan <plan.json>`: the guardrails over an offline plan, through the same path
+// as `pulumi preview --policy-pack policy`: Pulumi's own runner starts the pack, and the plan's
+// resources go to it over the Analyzer protocol.
 import * as fs from "fs";
-import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { PlanDocument, PlanResource } from "../plan/format";
-import { GUARDRAILS } from "./policies";
+import { Analysis, RunningPack, startPolicyPack } from "./runner";
 
-export interface Violation {
-    policy: string;
-    enforcementLevel: string;
-    urn: string;
-    message: string;
-}
+export { Violation } from "./runner";
 
-const isStackPolicy = (p: ResourceValidationPolicy | StackValidationPolicy): p is StackValidationPolicy => "validateStack" in p;
-
-function notApplicable(): never {
-    throw new NotApplicable();
-}
-class NotApplicable extends Error {}
-
-// What the engine gives a policy: the resource's inputs merged with what is known of its outputs.
-function toPolicyResources(plan: PlanDocument): PolicyResource[] {
-    const byUrn = new Map<string, PolicyResource>();
-    for (const r of plan.resources) {
-        const props = { ...r.state, ...r.inputs };
-        byUrn.set(r.urn, {
-            type: r.type, name: r.name, urn: r.urn, props, opts: {} as PolicyResource["opts"],
-            dependencies: [], propertyDependencies: {},
-            isType: () => false, asType: () => undefined,
-        } as unknown as PolicyResource);
-    }
-    for (const r of plan.resources) {
-        const resource = byUrn.get(r.urn) as PolicyResource & { parent?: PolicyResource };
-        const resolve = (urns: string[]) => urns.map((u) => byUrn.get(u)).filter((x): x is PolicyResource => x !== undefined);
-        resource.dependencies.push(...resolve(r.dependencies ?? []));
-        for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) resource.propertyDependencies[key] = resolve(urns);
-        if (r.parent) resource.parent = byUrn.get(r.parent);
-    }
-    return [...byUrn.values()];
-}
-
-/** Runs every guardrail over the plan; resource policies once per resource, stack policies once. */
-export async function checkPlan(plan: PlanDocument, policies = GUARDRAILS): Promise<Violation[]> {
-    const resources = toPolicyResources(plan);
-    const violations: Violation[] = [];
-    const base = { stackTags: new Map<string, string>(), getConfig: <T extends object>() => ({}) as T, notApplicable };
-    for (const policy of policies) {
-        const level = policy.enforcementLevel ?? "advisory";
-        const report = (urn: string) => (message: string, reportedUrn?: string) => violations.push({ policy: policy.name, enforcementLevel: level, urn: reportedUrn ?? urn, message });
-        try {
-            if (isStackPolicy(policy)) {
-                await policy.validateStack({ ...base, resources }, report(`urn:pulumi:${plan.stack}::closed-ftp::pulumi:pulumi:Stack::closed-ftp-${plan.stack}`));
-                continue;
-            }
-            const validations = [policy.validateResource].flat().filter((v) => v !== undefined);
-            for (const resource of resources) {
-                for (const validate of validations) {
-                    try {
-                        const args = { ...base, type: resource.type, props: resource.props, urn: resource.urn, name: resource.name, opts: resource.opts, isType: () => false, asType: () => undefined };
-                        await validate(args, report(resource.urn));
-                    } catch (err) {
-                        if (!(err instanceof NotApplicable)) throw err;
-                    }
-                }
-            }
-        } catch (err) {
-            if (!(err instanceof NotApplicable)) throw err;
-        }
-    }
-    return violations;
+/** Runs the plan through a running pack (start one per process and share it: starting costs a second). */
+export async function checkPlan(plan: PlanDocument, pack: RunningPack): Promise<Analysis> {
+    return pack.analyzePlan(plan);
 }
 
 function isPlan(value: unknown): value is PlanDocument {
@@ -101,17 +43,35 @@ export async function main(argv: string[]): Promise<number> {
         console.error(`policy: --plan ${file}: not an offline plan document ({ stack, resources: [{ urn, type, inputs, ... }], outputs })`);
         return 2;
     }
-    const violations = await checkPlan(plan);
-    for (const v of violations) console.log(`${v.enforcementLevel.toUpperCase()} ${v.policy}: ${v.urn}\n    ${v.message}`);
-    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
-    if (mandatory.length > 0) {
-        console.log(`${mandatory.length} mandatory violation(s) in ${new Set(mandatory.map((v) => v.urn)).size} resource(s)`);
+    let pack: RunningPack;
+    try {
+        pack = await startPolicyPack();
+    } catch (err) {
+        console.error(`policy: ${(err as Error).message}`);
         return 1;
     }
-    console.log(`0 violations: ${plan.resources.length} resources checked against ${GUARDRAILS.length} policies`);
-    return 0;
+    try {
+        const policies = (await pack.info()).policies.length;
+        const { violations, undecided } = await checkPlan(plan, pack);
+        for (const v of violations) console.log(`${v.enforcementLevel.toUpperCase()} ${v.policy}: ${v.urn}\n    ${v.message}`);
+        // A first preview's unknowns: never a silent pass, each policy that could not decide is named.
+        for (const u of undecided) console.log(`UNDECIDED ${u.policy}: ${u.urn}\n    ${u.reason}`);
+        const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
+        if (mandatory.length > 0) {
+            console.log(`${mandatory.length} mandatory violation(s) in ${new Set(mandatory.map((v) => v.urn)).size} resource(s)`);
+            return 1;
+        }
+        const decided = undecided.length > 0 ? `; ${undecided.length} check(s) could not decide on unknown values (listed above)` : "";
+        console.log(`0 violations: ${plan.resources.length} resources checked against ${policies} policies by the pack under Pulumi's runner${decided}`);
+        return 0;
+    } finally {
+        await pack.stop();
+    }
 }
 
 if (require.main === module) {
-    main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+    main(process.argv.slice(2)).then((code) => (process.exitCode = code), (err: unknown) => {
+        console.error(`policy: ${err instanceof Error ? err.message : String(err)}`);
+        process.exitCode = 1;
+    });
 }

@@ -1,7 +1,7 @@
 // The mock cloud: Pulumi's mock runtime answering like AWS where it matters (ids, ARNs, accounts).
 // Every test and the offline plan run the real program against it.
 import * as pulumi from "@pulumi/pulumi";
-import { PlanResource, SECRET_PLACEHOLDER } from "../format";
+import { PlanResource, SECRET_PLACEHOLDER, UNKNOWN_PLACEHOLDER } from "../format";
 import { check, describeViolation, Tally, Violation } from "./rules";
 import { hexOf, partitionOf, Placement, shapeOf, upperAlnumOf, uuidOf, vpcEndpointDnsName, vpcEndpointHostedZoneId } from "./shapes";
 
@@ -17,6 +17,11 @@ export interface MockCloudOptions {
     defaultAccountId?: string;
     /** Region of resources whose provider sets none. */
     defaultRegion?: string;
+    /**
+     * Answer as the engine does for the first `pulumi preview` of a new stack: nothing exists yet, so
+     * every value the cloud computes (ids, ARNs, unique ids, DNS names) is unknown. Look-ups still answer.
+     */
+    firstPreview?: boolean;
     /** The VPCs that already exist in the accounts, answered by the VPC, subnet and endpoint look-ups; any other id is not found, as in AWS. */
     vpcs?: Record<string, MockVpc>;
 }
@@ -84,6 +89,7 @@ function isSecretMarker(value: unknown): value is { value: unknown } {
 
 /** Removes Pulumi's secret markers, or replaces what they hide with "[secret]". */
 export function revealSecrets(value: unknown, showSecrets: boolean): unknown {
+    if (pulumi.isUnknown(value)) return UNKNOWN_PLACEHOLDER;
     if (isSecretMarker(value)) return showSecrets ? revealSecrets(value.value, true) : SECRET_PLACEHOLDER;
     if (Array.isArray(value)) return value.map((v) => revealSecrets(v, showSecrets));
     if (pulumi.asset.Archive.isInstance(value) || pulumi.asset.Asset.isInstance(value)) return describeAsset(value);
@@ -151,8 +157,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
             defaultAccountId: options.defaultAccountId ?? "123456789012",
             defaultRegion: options.defaultRegion ?? "us-east-1",
             vpcs: options.vpcs ?? {},
+            firstPreview: options.firstPreview ?? false,
         });
-        await pulumi.runtime.setMocks(cloud, options.project ?? "closed-ftp", options.stack ?? "test", false);
+        await pulumi.runtime.setMocks(cloud, options.project ?? "closed-ftp", options.stack ?? "test", options.firstPreview ?? false);
         cloud.patchMonitor();
         return cloud;
     }
@@ -332,6 +339,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
             this.violations.push(...violations);
             throw new Error(violations.map(describeViolation).join("\n"));
         }
+        // A first preview creates nothing: the engine answers the inputs and no id, and the SDK takes
+        // every output the answer lacks as unknown.
+        if (this.options.firstPreview) return { id: undefined, state: inputs };
         return { id: shape.id, state };
     }
 

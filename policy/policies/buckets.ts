@@ -6,10 +6,17 @@ const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBl
 const OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
 export const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
-/** The sub-resources (public access block, policy, ...) whose `bucket` is this bucket. */
+/**
+ * The sub-resources (public access block, policy, ...) whose `bucket` is this bucket: by dependency
+ * first, which a first preview knows, and only then by name, which it may not.
+ */
 function settingsOf(resources: PolicyResource[], bucket: PolicyResource, type: string): PolicyResource[] {
-    const names = [bucket.props.bucket, bucket.props.id].filter((v) => v !== undefined);
-    return resources.filter((r) => r.type === type && (names.includes(r.props.bucket) || (r.propertyDependencies.bucket ?? []).some((d) => d.urn === bucket.urn)));
+    return resources.filter((r) => {
+        if (r.type !== type) return false;
+        const from = r.propertyDependencies.bucket ?? [];
+        if (from.length > 0) return from.some((d) => d.urn === bucket.urn);
+        return [bucket.props.bucket, bucket.props.id].filter((v) => v !== undefined).includes(r.props.bucket);
+    });
 }
 
 function deniesInsecureTransport(policy: unknown): boolean {

@@ -41,11 +41,17 @@ export const noWorldIngress: ResourceValidationPolicy = {
 const ftpPortsOnly = (rule: Ingress) =>
     (rule.protocol === "tcp" || rule.protocol === "6") && ((rule.fromPort === 21 && rule.toPort === 21) || (rule.fromPort >= 8192 && rule.toPort <= 8200 && rule.fromPort <= rule.toPort));
 
-/** A resource whose id or property dependency identifies `target`, whether its value is known or not. */
-function refersTo(resource: PolicyResource, property: string, value: unknown, target: PolicyResource): boolean {
+/**
+ * A resource whose property dependency or value identifies `target`. The dependency is looked at
+ * first: a first preview knows it when the id itself is still unknown.
+ */
+function refersTo(resource: PolicyResource, property: string, value: () => unknown, target: PolicyResource): boolean {
+    // A value that came from other resources names one of them: the dependency decides, known or not.
+    const from = resource.propertyDependencies[property] ?? [];
+    if (from.length > 0) return from.some((d) => d.urn === target.urn);
     const targetId = target.props.id ?? target.props.arn;
-    if (value !== undefined && targetId !== undefined && (value === targetId || (Array.isArray(value) && value.includes(targetId)))) return true;
-    return (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
+    const v = value();
+    return v !== undefined && targetId !== undefined && (v === targetId || (Array.isArray(v) && v.includes(targetId)));
 }
 
 export const ftpSecurityGroupPorts: StackValidationPolicy = {
@@ -54,12 +60,12 @@ export const ftpSecurityGroupPorts: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const servers = args.resources.filter((r) => r.type === TRANSFER_SERVER);
-        const groups = args.resources.filter((r) => r.type === SECURITY_GROUP && servers.some((s) => refersTo(s, "endpointDetails", s.props.endpointDetails?.securityGroupIds, r)));
+        const groups = args.resources.filter((r) => r.type === SECURITY_GROUP && servers.some((s) => refersTo(s, "endpointDetails", () => s.props.endpointDetails?.securityGroupIds, r)));
         for (const group of groups) {
             for (const rule of ingressOf(group.type, group.props).filter((r) => !ftpPortsOnly(r))) {
                 reportViolation(`FTP security group ${group.name} opens ${rule.protocol} ${rule.fromPort}-${rule.toPort}; only TCP 21 and 8192-8200 belong there`, group.urn);
             }
-            const rules = args.resources.filter((r) => (r.type === INGRESS_RULE || r.type === SG_RULE) && refersTo(r, "securityGroupId", r.props.securityGroupId, group));
+            const rules = args.resources.filter((r) => (r.type === INGRESS_RULE || r.type === SG_RULE) && refersTo(r, "securityGroupId", () => r.props.securityGroupId, group));
             for (const ruleResource of rules) {
                 for (const rule of ingressOf(ruleResource.type, ruleResource.props).filter((r) => !ftpPortsOnly(r))) {
                     reportViolation(`${ruleResource.name} opens ${rule.protocol} ${rule.fromPort}-${rule.toPort} on FTP security group ${group.name}; only TCP 21 and 8192-8200 belong there`, ruleResource.urn);

@@ -4,6 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { checkPlan } from "../check";
+import { RunningPack, startPolicyPack, Violation } from "../runner";
+import { GUARDRAILS } from "../policies";
 import { PlanDocument, PlanResource } from "../../plan/format";
 import { readStackFile, renderPlan, runPlan } from "../../plan/plan";
 
@@ -33,29 +35,83 @@ function extra(plan: PlanDocument, type: string, name: string, inputs: Record<st
     return { urn: `urn:pulumi:dev::closed-ftp::${type}::${name}`, type, name, custom: true, parent: null, provider: hub.urn, inputs, state: {}, dependencies: [], propertyDependencies: {} };
 }
 
-describe("npm run policy over the offline plan", () => {
+describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol", () => {
     let dev: PlanDocument;
+    let pack: RunningPack | undefined;
+    // One pack for the whole file, started as `pulumi preview --policy-pack policy` starts it.
+    const violationsOf = async (plan: PlanDocument): Promise<Violation[]> => (await checkPlan(plan, pack as RunningPack)).violations;
     before(async () => {
         const run = await runPlan("dev", readStackFile("dev", ROOT));
         dev = JSON.parse(JSON.stringify(renderPlan(run.document, false)));
+        pack = await startPolicyPack();
+    });
+    after(async () => {
+        await pack?.stop();
     });
 
-    it("passes the dev stack's plan", async () => {
-        assert.deepStrictEqual(await checkPlan(dev), []);
+    it("loads from policy/ under cmd/run-policy-pack and lists every policy with its enforcement level (GetAnalyzerInfo)", async () => {
+        const info = await (pack as RunningPack).info();
+        assert.strictEqual(info.name, "closed-ftp-guardrails");
+        assert.deepStrictEqual(info.policies.map((p) => [p.name, p.enforcementLevel]).sort(), GUARDRAILS.map((p) => [p.name, p.enforcementLevel]).sort());
+        assert.ok(info.policies.length >= 9 && info.policies.every((p) => p.enforcementLevel === "mandatory"));
+    });
+
+    it("needs its own tsconfig.json: without it the runner's ts-node loses the strict settings and the pack does not load", async () => {
+        // A copy of the pack beside the real one (so node_modules resolve), without policy/tsconfig.json.
+        const copy = fs.mkdtempSync(path.join(ROOT, ".policy-copy-"));
+        try {
+            for (const entry of ["index.ts", "policies", "package.json", "PulumiPolicy.yaml"]) fs.cpSync(path.join(ROOT, "policy", entry), path.join(copy, entry), { recursive: true });
+            await assert.rejects(startPolicyPack(copy), /exited .* before serving[\s\S]*TSError: ⨯ Unable to compile TypeScript/);
+        } finally {
+            fs.rmSync(copy, { recursive: true, force: true });
+        }
+    });
+
+    it("passes the dev stack's plan through Analyze and AnalyzeStack", async () => {
+        assert.deepStrictEqual(await checkPlan(dev, pack as RunningPack), { violations: [], undecided: [] });
+    });
+
+    describe("a first preview, where every value the cloud computes is unknown", () => {
+        let firstPreview: PlanDocument;
+        before(async () => {
+            const run = await runPlan("dev", readStackFile("dev", ROOT), { firstPreview: true });
+            firstPreview = JSON.parse(JSON.stringify(renderPlan(run.document, false)));
+        });
+
+        it("decides what is known, and names each policy that could not decide and for which resource", async () => {
+            const { violations, undecided } = await checkPlan(firstPreview, pack as RunningPack);
+            assert.deepStrictEqual(violations, []);
+            const byPolicy = (name: string) => undecided.filter((u) => u.policy === name).map((u) => u.urn.split("::").pop()).sort();
+            // The bucket policies and grants render from role ids and ARNs the cloud has not made yet.
+            assert.deepStrictEqual(byPolicy("cross-account-grant-names-the-role"), ["bucket-analytics-drop", "bucket-archive-drop", "bucket-inbox"]);
+            assert.ok(byPolicy("no-wildcard-grants").includes("bucket-inbox-grant"), JSON.stringify(undecided));
+            for (const u of undecided) assert.match(u.reason, /can't run policy '.+' .* during preview: .+ can't be known during preview/);
+            // Security groups, endpoints and the server are decided on what a first preview knows.
+            for (const decided of ["no-world-ingress", "ftp-security-group-ports", "sts-endpoint-for-transfer-vpc", "transfer-server-vpc-endpoint", "no-internet-path"]) {
+                assert.deepStrictEqual(byPolicy(decided), [], decided);
+            }
+        });
+
+        it("still refuses what it can see: a public endpoint or SSH on the FTP group", async () => {
+            const publicEndpoint = await violationsOf(mutated(firstPreview, (p) => (find(p, "aws:transfer/server:Server").inputs.endpointType = "PUBLIC")));
+            assert.deepStrictEqual([...new Set(publicEndpoint.map((v) => v.policy))], ["transfer-server-vpc-endpoint"]);
+            const ssh = await violationsOf(mutated(firstPreview, (p) => Object.assign(find(p, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "ftp-passive-10-10-0-0-16").inputs, { fromPort: 22, toPort: 22 })));
+            assert.deepStrictEqual([...new Set(ssh.map((v) => v.policy))], ["ftp-security-group-ports"]);
+        });
     });
 
     it("passes a plan that builds a new isolated VPC, and one that reuses the VPC's STS endpoint", async () => {
         const stack = readStackFile("dev", ROOT);
         const allowedCidrs = JSON.parse(stack.config["closed-ftp:network"]).allowedCidrs;
         const fresh = await runPlan("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify({ cidrBlock: "10.80.0.0/16", allowedCidrs }) } });
-        assert.deepStrictEqual(await checkPlan(JSON.parse(JSON.stringify(renderPlan(fresh.document, false)))), []);
+        assert.deepStrictEqual(await violationsOf(JSON.parse(JSON.stringify(renderPlan(fresh.document, false)))), []);
         const network = { ...JSON.parse(stack.config["closed-ftp:network"]), existingEndpoints: ["sts"] };
         const reused = await runPlan("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify(network) } });
-        assert.deepStrictEqual(await checkPlan(JSON.parse(JSON.stringify(renderPlan(reused.document, false)))), []);
+        assert.deepStrictEqual(await violationsOf(JSON.parse(JSON.stringify(renderPlan(reused.document, false)))), []);
     });
 
     it("refuses a Transfer VPC with no STS endpoint at all, created or reused", async () => {
-        const violations = await checkPlan(mutated(dev, (p) => (p.resources = p.resources.filter((r) => !(r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.name === "ftp-sts")))));
+        const violations = await violationsOf(mutated(dev, (p) => (p.resources = p.resources.filter((r) => !(r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.name === "ftp-sts")))));
         assert.deepStrictEqual([...new Set(violations.map((v) => v.policy))], ["sts-endpoint-for-transfer-vpc"]);
     });
 
@@ -81,7 +137,7 @@ describe("npm run policy over the offline plan", () => {
     ];
     for (const [what, change, policy] of breaks) {
         it(`refuses ${what}, naming ${policy} and the resource`, async () => {
-            const violations = await checkPlan(mutated(dev, change));
+            const violations = await violationsOf(mutated(dev, change));
             assert.ok(violations.length > 0, "no violation");
             assert.deepStrictEqual([...new Set(violations.map((v) => v.policy))], [policy], JSON.stringify(violations, null, 2));
             assert.ok(violations.every((v) => v.enforcementLevel === "mandatory" && v.urn.startsWith("urn:pulumi:dev::closed-ftp::")));
@@ -99,7 +155,7 @@ describe("npm run policy over the offline plan", () => {
         const cli = (args: string[]) => spawnSync(tsx, [path.join(ROOT, "policy", "check.ts"), ...args], { encoding: "utf8" });
         const ok = cli(["--plan", clean]);
         assert.strictEqual(ok.status, 0, ok.stderr);
-        assert.match(ok.stdout, /0 violations: \d+ resources checked against 9 policies/);
+        assert.match(ok.stdout, /0 violations: \d+ resources checked against 9 policies by the pack under Pulumi's runner/);
         const refused = cli(["--plan", bad]);
         assert.strictEqual(refused.status, 1);
         assert.match(refused.stdout, /MANDATORY transfer-server-vpc-endpoint: urn:pulumi:dev::closed-ftp::closed-ftp:index:ClosedFtpServer\$aws:transfer\/server:Server::ftp/);
