@@ -53,6 +53,18 @@ describe("npm run plan", () => {
         assert.ok(!JSON.stringify(json).includes("PasswordHash"));
     });
 
+    it("plans as a first preview with --first-preview: computed values are [unknown], configured ones are not", () => {
+        const run = plan("--stack", "dev", "--json", "--first-preview");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const first: PlanDocument = JSON.parse(run.stdout);
+        assert.strictEqual(first.firstPreview, true);
+        for (const key of ["serverId", "serverArn", "endpointDnsName", "vpcEndpointId", "secretPrefix"]) assert.strictEqual(first.outputs[key], "[unknown]", key);
+        assert.strictEqual(first.outputs.hubAccountId, "111111111111");
+        const rule = first.resources.find((r) => r.name === "ftp-ftp-10-10-0-0-16");
+        assert.deepStrictEqual([rule?.inputs.securityGroupId, rule?.inputs.cidrIpv4], ["[unknown]", "10.10.0.0/16"]);
+        assert.strictEqual(first.resources.length, json.resources.length, "a first preview plans the same resources");
+    });
+
     it("shows secrets with --show-secrets", () => {
         const run = plan("--stack", "dev", "--json", "--show-secrets");
         assert.strictEqual(run.code, 0, run.stderr);
