@@ -1,15 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { buildIdpBundle } from "../idp-lambda/build";
-import { DEFAULT_SECURITY_POLICY, partitionOf } from "./aws-facts";
+import { DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol } from "./model";
 import { idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy } from "./policies";
-
-export type FtpProtocol = "FTP" | "FTPS";
-/** The interface endpoints a closed VPC needs: STS for Transfer's role sessions, Secrets Manager for a VPC-attached IdP. */
-export type EndpointService = "sts" | "secretsmanager";
-
-export const FTP_CONTROL_PORT = 21;
-export const FTP_PASSIVE_PORTS = { from: 8192, to: 8200 } as const;
 
 /**
  * Client ranges: each CIDR takes two inbound rules (control and passive data). A security group
@@ -36,7 +29,7 @@ export interface ClosedFtpServerArgs {
     vpcCidrBlocks: string[];
     /** Who may connect on 21 and 8192-8200; two rules per CIDR, named after the CIDR. */
     allowedCidrs: string[];
-    protocols?: FtpProtocol[];
+    protocols?: Protocol[];
     /** ACM certificate ARN, required when FTPS is on. */
     certificateArn?: pulumi.Input<string>;
     passiveIp?: pulumi.Input<string>;
@@ -97,7 +90,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
 
     constructor(name: string, args: ClosedFtpServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("closed-ftp:index:ClosedFtpServer", name, {}, opts);
-        const protocols = args.protocols ?? ["FTP"];
+        const protocols = args.protocols ?? DEFAULTS.protocols;
         if (protocols.length === 0) throw new Error(`ClosedFtpServer ${name}: protocols must name FTP and/or FTPS`);
         if (protocols.includes("FTPS") && args.certificateArn === undefined) {
             throw new Error(`ClosedFtpServer ${name}: protocols include FTPS, which needs certificateArn (an ACM certificate)`);
@@ -105,7 +98,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
         if (args.allowedCidrs.length === 0) throw new Error(`ClosedFtpServer ${name}: allowedCidrs is empty, so no client could connect`);
         if (args.vpcCidrBlocks.length === 0) throw new Error(`ClosedFtpServer ${name}: vpcCidrBlocks is empty; the endpoints must admit the VPC`);
         const groupOf = clientGroupOf(args.allowedCidrs);
-        const idpVpcAttached = args.idpVpcAttached ?? true;
+        const idpVpcAttached = args.idpVpcAttached ?? DEFAULTS.idpVpcAttached;
         const partition = args.partition ?? pulumi.output(args.region).apply(partitionOf);
         const existing = args.existingEndpointIds ?? {};
 
@@ -163,11 +156,11 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
         }));
 
         const transferLogGroup = new aws.cloudwatch.LogGroup(`${name}-transfer-logs`, {
-            retentionInDays: args.logRetentionDays ?? 90,
+            retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
         }, { parent: this });
 
         const idpLogGroup = new aws.cloudwatch.LogGroup(`${name}-idp-logs`, {
-            retentionInDays: args.logRetentionDays ?? 90,
+            retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
         }, { parent: this });
         const idpRole = new aws.iam.Role(`${name}-idp-role`, {
             assumeRolePolicy: pulumi.output(args.accountId).apply((accountId) => JSON.stringify(lambdaTrustPolicy({ accountId }))),
@@ -204,7 +197,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             memorySize: 512,
             timeout: 10,
             reservedConcurrentExecutions: args.idpReservedConcurrency,
-            environment: { variables: { SECRET_CACHE_TTL_SECONDS: String(args.secretCacheTtlSeconds ?? 30), IDP_BUNDLE_SHA256: bundle.sha256 } },
+            environment: { variables: { SECRET_CACHE_TTL_SECONDS: String(args.secretCacheTtlSeconds ?? DEFAULTS.secretCacheTtlSeconds), IDP_BUNDLE_SHA256: bundle.sha256 } },
             loggingConfig: { logFormat: "JSON", logGroup: idpLogGroup.name },
             vpcConfig: idpSecurityGroup ? { subnetIds: args.subnetIds, securityGroupIds: [idpSecurityGroup.id] } : undefined,
         }, { parent: this, dependsOn: [vpcAccess, endpoints.get("secretsmanager")].flatMap((r) => (r ? [r] : [])) });
@@ -216,10 +209,10 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             endpointDetails: { vpcId: args.vpcId, subnetIds: args.subnetIds, securityGroupIds: clientGroups.map((g) => g.id) },
             protocols,
             certificate: args.certificateArn,
-            protocolDetails: { passiveIp: args.passiveIp ?? "AUTO" },
+            protocolDetails: { passiveIp: args.passiveIp ?? DEFAULTS.passiveIp },
             identityProviderType: "AWS_LAMBDA",
             function: idpFunction.arn,
-            securityPolicyName: args.securityPolicyName ?? DEFAULT_SECURITY_POLICY,
+            securityPolicyName: args.securityPolicyName ?? DEFAULTS.securityPolicyName,
             structuredLogDestinations: [pulumi.interpolate`${transferLogGroup.arn}:*`],
         }, { parent: this, dependsOn: [endpoints.get("sts") as aws.ec2.VpcEndpoint] });
 

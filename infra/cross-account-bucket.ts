@@ -1,9 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { partitionOf } from "./aws-facts";
+import { DEFAULTS, Encryption, partitionOf } from "./model";
 import { accessRoleBucketGrant, accessRoleTrustPolicy, bucketPolicy, kmsKeyPolicy } from "./policies";
-
-export type BucketEncryption = "s3" | "kms";
 
 export interface CrossAccountBucketArgs {
     /** Account of this component's provider, where the bucket (and key) live. */
@@ -14,7 +12,7 @@ export interface CrossAccountBucketArgs {
     partition?: pulumi.Input<string>;
     /** Provider of the hub account, where this bucket's access role and its grant live. */
     hubProvider: pulumi.ProviderResource;
-    encryption?: BucketEncryption;
+    encryption?: Encryption;
     /** Explicit S3 bucket name; otherwise derived from the component name. */
     bucketName?: pulumi.Input<string>;
 }
@@ -36,7 +34,7 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
     constructor(name: string, args: CrossAccountBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("closed-ftp:index:CrossAccountBucket", name, {}, opts);
         const partition = args.partition ?? pulumi.output(args.region).apply(partitionOf);
-        const encryption = args.encryption ?? "s3";
+        const encryption = args.encryption ?? DEFAULTS.encryption;
 
         const accessRole = new aws.iam.Role(`${name}-access`, {
             assumeRolePolicy: pulumi.output(args.hubAccountId).apply((hubAccountId) => JSON.stringify(accessRoleTrustPolicy({ hubAccountId }))),
@@ -72,9 +70,9 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
         // RoleId, not the role ARN: a recreated role gets a new id and must not inherit the grant.
         new aws.s3.BucketPolicy(name, {
             bucket: bucket.id,
-            policy: pulumi.all([bucket.arn, args.bucketAccountId, args.hubAccountId, accessRole.uniqueId, partition]).apply(
-                ([bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId, p]) =>
-                    JSON.stringify(bucketPolicy({ bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId, partition: p }))),
+            policy: pulumi.all([bucket.arn, args.bucketAccountId, args.hubAccountId, accessRole.uniqueId]).apply(
+                ([bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId]) =>
+                    JSON.stringify(bucketPolicy({ bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId }))),
         }, { parent: this, dependsOn: [publicAccessBlock] });
 
         new aws.iam.RolePolicy(`${name}-grant`, {

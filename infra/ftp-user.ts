@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { hashPasswordAsync, PASSWORD_SALT_BYTES } from "../idp-lambda/password-hash";
-import { TRANSFER_USER_NAME } from "./aws-facts";
-import { Access, sessionPolicy } from "./policies";
+import { Access, DEFAULTS, TRANSFER_USER_NAME } from "./model";
+import { sessionPolicy } from "./policies";
 
 /** A generated password is this many random bytes, base64url: 32 characters, 192 bits. */
 const GENERATED_PASSWORD_BYTES = 24;
@@ -60,11 +60,11 @@ export class FtpUser extends pulumi.ComponentResource {
         if (!TRANSFER_USER_NAME.test(args.userName)) {
             throw new Error(`FtpUser ${name}: userName "${args.userName}" does not match Transfer's pattern ${TRANSFER_USER_NAME.source}`);
         }
-        const access = args.access ?? "read-write";
+        const access = args.access ?? DEFAULTS.access;
         const partition = args.partition ?? pulumi.output(args.accessRoleArn).apply((arn) => arn.split(":")[1]);
         this.userName = args.userName;
 
-        const passwordVersion = args.passwordVersion ?? 1;
+        const passwordVersion = args.passwordVersion ?? DEFAULTS.passwordVersion;
         if (!Number.isInteger(passwordVersion) || passwordVersion < 1) throw new Error(`FtpUser ${name}: passwordVersion ${passwordVersion} is not a whole number from 1`);
         if (args.passwordVersion !== undefined && args.credentialSeed === undefined) {
             throw new Error(`FtpUser ${name}: passwordVersion needs credentialSeed (without it, rotate by replacing the user's random bytes)`);

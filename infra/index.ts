@@ -3,5 +3,5 @@ export * from "./closed-ftp-server";
 export * from "./ftp-user";
 export * from "./cross-account-bucket";
 export * from "./isolated-vpc";
-export * from "./aws-facts";
+export * from "./model";
 export * as policies from "./policies";

@@ -1,9 +1,9 @@
 // Every IAM document closed-ftp deploys, rendered by plain functions (no Pulumi) so each can be
 // evaluated and tested on its own. Least privilege: never `s3:*`, never `Resource: "*"` where an ARN exists.
 
-import { TRANSFER_SERVER_ID } from "./aws-facts";
+import { Access, ACCOUNT_ID, partitionOf, TRANSFER_SERVER_ID } from "./model";
 
-export type Access = "read-write" | "read-only";
+export type { Access };
 
 type ConditionValue = string | string[] | boolean;
 
@@ -39,7 +39,6 @@ export const KMS_DATA_ACTIONS: readonly string[] = ["kms:Decrypt", "kms:Encrypt"
 /** Transfer applies at most this many characters of session policy. */
 export const SESSION_POLICY_MAX_LENGTH = 2048;
 
-const ACCOUNT_ID = /^\d{12}$/;
 const ROLE_UNIQUE_ID = /^AROA[A-Z0-9]{12,}$/;
 const KMS_KEY_ARN = /^arn:[\w-]+:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 const SERVER_ID = TRANSFER_SERVER_ID;
@@ -94,7 +93,7 @@ export function accessRoleBucketGrant(a: { bucketArn: string; kmsKeyArn?: string
 }
 
 /** Trust of the IdP Lambda's role. */
-export function lambdaTrustPolicy(a: { accountId: string; partition?: string }): PolicyDocument {
+export function lambdaTrustPolicy(a: { accountId: string }): PolicyDocument {
     requireMatch("accountId", a.accountId, ACCOUNT_ID, "a 12-digit account id");
     return document({
         Sid: "LambdaFromThisAccount",
@@ -113,12 +112,12 @@ export function idpSecretReadPolicy(a: { partition?: string; region: string; acc
         Sid: "ReadThisServersUsers",
         Effect: "Allow",
         Action: "secretsmanager:GetSecretValue",
-        Resource: `arn:${a.partition ?? "aws"}:secretsmanager:${a.region}:${a.accountId}:secret:aws/transfer/${a.serverId}/*`,
+        Resource: `arn:${a.partition ?? partitionOf(a.region)}:secretsmanager:${a.region}:${a.accountId}:secret:aws/transfer/${a.serverId}/*`,
     });
 }
 
 function logGroupArn(a: { partition?: string; region: string; accountId: string; logGroupName: string }): string {
-    return `arn:${a.partition ?? "aws"}:logs:${a.region}:${a.accountId}:log-group:${a.logGroupName}`;
+    return `arn:${a.partition ?? partitionOf(a.region)}:logs:${a.region}:${a.accountId}:log-group:${a.logGroupName}`;
 }
 
 /** The IdP Lambda writes its own log group only (created beforehand, so no logs:CreateLogGroup). */
@@ -136,7 +135,7 @@ export function idpLogsPolicy(a: { partition?: string; region: string; accountId
  * hub's root only when the caller is a session of the access role (aws:userId "<RoleId>:*").
  * RoleId, not the role ARN: a recreated role gets a new id and must not inherit the grant.
  */
-export function bucketPolicy(a: { bucketArn: string; bucketAccountId: string; hubAccountId: string; accessRoleUniqueId: string; partition?: string }): PolicyDocument {
+export function bucketPolicy(a: { bucketArn: string; bucketAccountId: string; hubAccountId: string; accessRoleUniqueId: string }): PolicyDocument {
     bucketName(a.bucketArn);
     requireMatch("bucketAccountId", a.bucketAccountId, ACCOUNT_ID, "a 12-digit account id");
     requireMatch("hubAccountId", a.hubAccountId, ACCOUNT_ID, "a 12-digit account id");
@@ -150,7 +149,8 @@ export function bucketPolicy(a: { bucketArn: string; bucketAccountId: string; hu
     }];
     if (a.bucketAccountId !== a.hubAccountId) {
         requireMatch("accessRoleUniqueId", a.accessRoleUniqueId, ROLE_UNIQUE_ID, "an IAM role unique id (AROA…)");
-        const hubRoot = { AWS: `arn:${a.partition ?? "aws"}:iam::${a.hubAccountId}:root` };
+        // The hub is in the bucket's partition: read it off the bucket's ARN.
+        const hubRoot = { AWS: `arn:${a.bucketArn.split(":")[1]}:iam::${a.hubAccountId}:root` };
         const onlyAccessRole = { StringLike: { "aws:userId": `${a.accessRoleUniqueId}:*` } };
         statements.push(
             { Sid: "HubAccessRoleListsBucket", Effect: "Allow", Principal: hubRoot, Action: [...TRANSFER_BUCKET_ACTIONS], Resource: a.bucketArn, Condition: onlyAccessRole },
@@ -165,7 +165,7 @@ export function kmsKeyPolicy(a: { keyAccountId: string; hubAccountId: string; ac
     requireMatch("keyAccountId", a.keyAccountId, ACCOUNT_ID, "a 12-digit account id");
     requireMatch("hubAccountId", a.hubAccountId, ACCOUNT_ID, "a 12-digit account id");
     requireMatch("accessRoleUniqueId", a.accessRoleUniqueId, ROLE_UNIQUE_ID, "an IAM role unique id (AROA…)");
-    const partition = a.partition ?? "aws";
+    const partition = a.partition ?? partitionOf(a.region);
     return document(
         {
             // In a key policy "*" means this key; without this statement the key would be unmanageable.
@@ -221,9 +221,9 @@ function requireKeyArn(kmsKeyArn: string): void {
  * for it, as the role intersected with this policy, so a KMS bucket's user without the key statement
  * logs in and then fails every get and put. Returns minified JSON.
  */
-export function sessionPolicy(a: { bucketName: string; prefix: string; access: Access; kmsKeyArn?: string; partition?: string }): string {
+export function sessionPolicy(a: { bucketName: string; prefix: string; access: Access; kmsKeyArn?: string; partition: string }): string {
     validatePrefix(a.prefix);
-    const bucketArn = `arn:${a.partition ?? "aws"}:s3:::${a.bucketName}`;
+    const bucketArn = `arn:${a.partition}:s3:::${a.bucketName}`;
     const objects = `${bucketArn}/${a.prefix}/*`;
     const statements: PolicyStatement[] = [
         {

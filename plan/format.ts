@@ -1,4 +1,4 @@
-// The offline plan's JSON document: a public contract (DESIGN.md, "Offline plan"). Add fields; never rename.
+// The offline plan's JSON document: a public contract (README.md, "Offline plan"). Add fields; never rename.
 
 /** One registered resource, providers included (type `pulumi:providers:aws`). */
 export interface PlanResource {

@@ -4,7 +4,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { credentialsFrom, CREDENTIALS_ENV, roleToAssume } from "../stacks/credentials";
-import { HUB_KEY } from "../stacks/config";
+import { HUB_KEY } from "../infra/model";
 
 export interface HubRole {
     /** The role to assume; undefined means the runner's own (ambient) credentials. */

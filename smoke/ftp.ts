@@ -5,7 +5,9 @@ import { isIP } from "net";
 import { Readable, Writable } from "stream";
 import { ConnectionOptions } from "tls";
 
-export type Access = "read-write" | "read-only";
+import { Access } from "../infra/model";
+
+export type { Access };
 export type FtpStep = "connect" | "tls" | "login" | "put" | "list" | "get" | "delete";
 
 export interface FtpTarget {

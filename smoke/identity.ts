@@ -2,7 +2,9 @@
 import { TestIdentityProviderCommand, TransferClient } from "@aws-sdk/client-transfer";
 import * as ipaddr from "ipaddr.js";
 
-export type Protocol = "FTP" | "FTPS";
+import { Protocol } from "../infra/model";
+
+export type { Protocol };
 
 export interface IdentityProviderRequest {
     serverId: string;

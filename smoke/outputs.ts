@@ -2,60 +2,19 @@
 // every problem named by its output path. Password values never appear in a message.
 import { execFile } from "child_process";
 import * as fs from "fs";
-import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../infra/aws-facts";
+import { TRANSFER_USER_NAME } from "../infra/model";
+import { BucketOutput, STACK_OUTPUTS, UserOutput } from "../infra/stack-outputs";
 
 /** Transfer's own rule for user names (the IdP refuses anything else before Secrets Manager). */
 export { TRANSFER_USER_NAME };
-const SERVER_ID = TRANSFER_SERVER_ID;
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const ARN = /^arn:(aws|aws-cn|aws-us-gov):/;
+export type { BucketOutput, UserOutput };
 
-const nonEmpty = z.string().min(1, "is empty");
-const accountId = z.string().regex(ACCOUNT_ID, { error: (i) => `"${String(i.input)}" is not a 12-digit account id` });
-const cidr = z.string().refine((c) => ipaddr.isValidCIDR(c), { error: (i) => `"${String(i.input)}" is not a CIDR block` });
-const arn = (what: string) => z.string().regex(ARN, { error: (i) => `"${String(i.input)}" is not ${what} ARN` });
-
-const userSchema = z.object({
-    bucket: nonEmpty,
-    bucketName: nonEmpty,
-    prefix: nonEmpty,
-    account: nonEmpty,
-    accountId,
-    access: z.enum(["read-write", "read-only"], { error: (i) => `"${String(i.input)}" is not read-write or read-only` }),
-    /** The role Transfer assumes for the user: its bucket's access role. */
-    accessRoleArn: arn("an IAM role"),
-    allowedSourceCidrs: z.array(cidr).optional(),
-});
-
-const bucketSchema = z.object({
-    bucketName: nonEmpty,
-    account: nonEmpty,
-    accountId,
-    encryption: z.enum(["s3", "kms"], { error: (i) => `"${String(i.input)}" is not s3 or kms` }),
-});
-
-const outputsShape = z.object({
-    region: z.string().regex(REGION, { error: (i) => `"${String(i.input)}" is not an AWS region name` }),
-    hubAccountId: accountId,
-    serverId: z.string().regex(SERVER_ID, { error: (i) => `"${String(i.input)}" is not a Transfer server id (s- and 17 hex digits)` }),
-    serverArn: arn("a Transfer server"),
-    endpointDnsName: nonEmpty,
-    vpcEndpointId: z.string().regex(/^vpce-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC endpoint id` }),
-    idpFunctionName: nonEmpty,
-    secretPrefix: nonEmpty,
-    users: z.record(z.string(), userSchema),
-    // Shape checked below, by hand, where no password value can reach a message.
-    userPasswords: z.unknown().optional(),
-    buckets: z.record(z.string(), bucketSchema),
-});
-// Loose: the program may export more keys (vpcId, ...) without breaking the smoke test.
+// The program's outputs as the smoke test needs them. Passwords are checked below, by hand, where no
+// password value can reach a message; loose, so the program may export more keys.
+const outputsShape = STACK_OUTPUTS.extend({ userPasswords: z.unknown().optional() });
 const outputsSchema = outputsShape.loose();
 
-export type UserOutput = z.infer<typeof userSchema>;
-export type BucketOutput = z.infer<typeof bucketSchema>;
 export type SmokeOutputs = Omit<z.infer<typeof outputsShape>, "userPasswords"> & { userPasswords: Record<string, string> };
 
 export interface OutputIssue { path: string; message: string }

@@ -1,7 +1,8 @@
 // Every key the stack config schema accepts, with its type, default and an example: the source of
 // the README's configuration reference (a test keeps the two, and the schema, in step).
 import { z } from "zod";
-import { CONFIG_SCHEMA, DEFAULT_SECURITY_POLICY, NAMESPACE } from "./config";
+import { DEFAULT_SECURITY_POLICY, DEFAULTS } from "../infra/model";
+import { CONFIG_SCHEMA, NAMESPACE } from "./config";
 
 export interface ReferenceRow {
     key: string;
@@ -20,28 +21,28 @@ export const CONFIG_REFERENCE: ReferenceRow[] = [
     { key: "closed-ftp:network.vpcId", type: "vpc id", default: "one of vpcId / cidrBlock", description: "An existing closed VPC (DNS support and hostnames on).", example: "vpc-0123456789abcdef0" },
     { key: "closed-ftp:network.subnetIds", type: "list of subnet ids", default: "required with vpcId", description: "Subnets of the server endpoint, interface endpoints and IdP Lambda.", example: "[subnet-0aaaaaaaaaaaaaaaa, subnet-0bbbbbbbbbbbbbbbb]" },
     { key: "closed-ftp:network.cidrBlock", type: "IPv4 CIDR, /16–/24", default: "one of vpcId / cidrBlock", description: "Build a new isolated VPC from aws.ec2 resources: a subnet per zone, local routes only, no gateway of any kind.", example: "10.80.0.0/16" },
-    { key: "closed-ftp:network.availabilityZones", type: "integer 1–3", default: "2", description: "Availability zones of the new VPC.", example: "2" },
+    { key: "closed-ftp:network.availabilityZones", type: "integer 1–3", default: String(DEFAULTS.availabilityZones), description: "Availability zones of the new VPC.", example: "2" },
     { key: "closed-ftp:network.existingEndpoints", type: "list of sts | secretsmanager", default: "[] (create both)", description: "Interface endpoints the existing VPC already has (private DNS on): looked up and reused, never created twice.", example: "[sts]" },
     { key: "closed-ftp:network.allowedCidrs", type: "list of CIDRs", default: "required", description: "Who may connect on 21 and 8192–8200; never 0.0.0.0/0 or ::/0; at most 145 IPv4 and 145 IPv6.", example: "[10.10.0.0/16]" },
-    { key: "closed-ftp:server.protocols", type: "list of FTP | FTPS", default: "[FTP]", description: "Protocols the server speaks (passive mode only).", example: "[FTP, FTPS]" },
+    { key: "closed-ftp:server.protocols", type: "list of FTP | FTPS", default: `[${DEFAULTS.protocols.join(", ")}]`, description: "Protocols the server speaks (passive mode only).", example: "[FTP, FTPS]" },
     { key: "closed-ftp:server.certificateArn", type: "ACM certificate ARN", default: "required with FTPS", description: "Certificate for FTPS, in the hub account and region.", example: "arn:aws:acm:ap-northeast-1:111111111111:certificate/…" },
-    { key: "closed-ftp:server.passiveIp", type: "AUTO | IPv4 address", default: "AUTO", description: "Address announced for passive data connections.", example: "AUTO" },
-    { key: "closed-ftp:server.idpVpcAttached", type: "boolean", default: "true", description: "Run the IdP Lambda inside the VPC (adds a Secrets Manager endpoint).", example: "true" },
-    { key: "closed-ftp:server.logRetentionDays", type: "CloudWatch retention", default: "90", description: "Retention of the Transfer and IdP log groups.", example: "365" },
+    { key: "closed-ftp:server.passiveIp", type: "AUTO | IPv4 address", default: DEFAULTS.passiveIp, description: "Address announced for passive data connections.", example: "AUTO" },
+    { key: "closed-ftp:server.idpVpcAttached", type: "boolean", default: String(DEFAULTS.idpVpcAttached), description: "Run the IdP Lambda inside the VPC (adds a Secrets Manager endpoint).", example: "true" },
+    { key: "closed-ftp:server.logRetentionDays", type: "CloudWatch retention", default: String(DEFAULTS.logRetentionDays), description: "Retention of the Transfer and IdP log groups.", example: "365" },
     { key: "closed-ftp:server.idpReservedConcurrency", type: "integer 1–1000", default: "unset (the account's pool)", description: "Logins the IdP serves at once; bounds a spray of unknown names to about 20 Secrets Manager calls a second per unit.", example: "10" },
-    { key: "closed-ftp:server.securityPolicyName", type: "Transfer security policy", default: DEFAULT_SECURITY_POLICY, description: "TLS policy of the server (matters for FTPS).", example: DEFAULT_SECURITY_POLICY },
+    { key: "closed-ftp:server.securityPolicyName", type: "Transfer security policy", default: DEFAULTS.securityPolicyName, description: "TLS policy of the server (matters for FTPS).", example: DEFAULT_SECURITY_POLICY },
     { key: "closed-ftp:accounts.<key>.accountId", type: "string (12 digits, quoted)", default: "required", description: "A spoke account, by a short key (lowercase, not \"hub\").", example: "\"222222222222\"" },
     { key: "closed-ftp:accounts.<key>.deployRoleArn", type: "IAM role ARN", default: "required", description: "Role the spoke's provider assumes; must be in that account.", example: "arn:aws:iam::222222222222:role/closed-ftp-deploy" },
     { key: "closed-ftp:accounts.<key>.previewRoleArn", type: "IAM role ARN", default: "required for previews", description: "Read-only role the spoke's provider assumes when CLOSED_FTP_CREDENTIALS=preview.", example: "arn:aws:iam::222222222222:role/closed-ftp-preview" },
     { key: "closed-ftp:buckets[].name", type: "string", default: "required", description: "The bucket's name in this config (3–42 of a-z 0-9 -); the S3 name derives from it.", example: "analytics-drop" },
     { key: "closed-ftp:buckets[].account", type: "account key", default: "the hub", description: "Key of closed-ftp:accounts the bucket lives in.", example: "analytics" },
-    { key: "closed-ftp:buckets[].encryption", type: "s3 | kms", default: "s3", description: "SSE-S3, or SSE-KMS with a customer-managed key in the bucket's account.", example: "kms" },
+    { key: "closed-ftp:buckets[].encryption", type: "s3 | kms", default: DEFAULTS.encryption, description: "SSE-S3, or SSE-KMS with a customer-managed key in the bucket's account.", example: "kms" },
     { key: "closed-ftp:buckets[].bucketName", type: "S3 bucket name", default: "derived from name", description: "An explicit, globally unique S3 bucket name.", example: "acme-analytics-ftp-drop" },
     { key: "closed-ftp:users[].userName", type: "Transfer user name", default: "required", description: "Login name, matching ^[\\w][\\w@.-]{2,99}$, unique.", example: "partner-a" },
     { key: "closed-ftp:users[].home", type: "<bucket name>/<prefix>", default: "required", description: "Where the user's / lands; homes may not overlap.", example: "analytics-drop/partner-a" },
-    { key: "closed-ftp:users[].access", type: "read-write | read-only", default: "read-write", description: "What the session policy allows under the home.", example: "read-only" },
+    { key: "closed-ftp:users[].access", type: "read-write | read-only", default: DEFAULTS.access, description: "What the session policy allows under the home.", example: "read-only" },
     { key: "closed-ftp:users[].allowedSourceCidrs", type: "list of CIDRs", default: "any allowed client", description: "Source addresses the IdP accepts for this user (inside network.allowedCidrs).", example: "[10.10.1.0/24]" },
-    { key: "closed-ftp:users[].passwordVersion", type: "integer ≥ 1", default: "1", description: "Raise it to rotate the user's generated password (and re-salt its hash).", example: "2" },
+    { key: "closed-ftp:users[].passwordVersion", type: "integer ≥ 1", default: String(DEFAULTS.passwordVersion), description: "Raise it to rotate the user's generated password (and re-salt its hash).", example: "2" },
     { key: "closed-ftp:passwords.<user>", type: "secret string (≥ 12 chars)", default: "generated (32 chars)", description: "A chosen password: pulumi config set --secret --path 'closed-ftp:passwords.<user>'.", example: "(secure)" },
 ];
 

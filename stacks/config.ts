@@ -2,15 +2,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { DEFAULT_SECURITY_POLICY, partitionOf, s3BucketNameProblem, TRANSFER_USER_NAME } from "../infra/aws-facts";
-import { EndpointService, MAX_ALLOWED_CIDRS_PER_FAMILY } from "../infra/closed-ftp-server";
+import {
+    Access, ACCESS_LEVELS, ACCOUNT_ID, DEFAULTS, Encryption, ENCRYPTIONS, ENDPOINT_SERVICES, EndpointService, HUB_KEY, IAM_ROLE_ARN,
+    partitionOf, Protocol, PROTOCOLS, REGION, s3BucketNameProblem, TRANSFER_USER_NAME,
+} from "../infra/model";
+import { MAX_ALLOWED_CIDRS_PER_FAMILY } from "../infra/closed-ftp-server";
 import { prefixProblem } from "../infra/policies";
 
-export { DEFAULT_SECURITY_POLICY, TRANSFER_USER_NAME };
-
-export type Protocol = "FTP" | "FTPS";
-export type Access = "read-write" | "read-only";
-export type Encryption = "s3" | "kms";
+export type { Access, Encryption, Protocol };
 
 export interface AccountModel { key: string; accountId: string; deployRoleArn?: string; previewRoleArn?: string }
 export type NetworkModel =
@@ -41,14 +40,10 @@ export class ConfigValidationError extends Error {
 }
 
 export const NAMESPACE = "closed-ftp";
-export const HUB_KEY = "hub";
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 export const MIN_PASSWORD_LENGTH = 12;
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
-const ACCOUNT_ID = /^\d{12}$/;
-const ROLE_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
 const ACM_ARN = /^arn:(aws|aws-cn|aws-us-gov):acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -58,7 +53,7 @@ const BUCKET_KEY = /^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/;
 // Account ids must be quoted: YAML reads 012345678901 as a number and drops the leading zero.
 const accountId = z.string({ error: (i) => (typeof i.input === "number" ? `account ids must be quoted strings in YAML ("${i.input}" loses leading zeros as a number)` : `expected a 12-digit account id in quotes, got ${describe(i.input)}`) })
     .regex(ACCOUNT_ID, { error: (i) => `"${String(i.input)}" is not a 12-digit AWS account id` });
-const roleArn = z.string().regex(ROLE_ARN, { error: (i) => `"${String(i.input)}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)` });
+const roleArn = z.string().regex(IAM_ROLE_ARN, { error: (i) => `"${String(i.input)}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)` });
 
 function describe(value: unknown): string {
     if (value === undefined) return "nothing";
@@ -123,12 +118,12 @@ const networkSchema = z.strictObject({
     cidrBlock: cidr.optional(),
     availabilityZones: z.number().int().min(1).max(3).optional(),
     /** Interface endpoints the existing VPC already has (with private DNS): looked up and reused, not created. */
-    existingEndpoints: z.array(z.enum(["sts", "secretsmanager"], { error: (i) => `"${String(i.input)}" is not sts or secretsmanager (the interface endpoints closed-ftp needs)` })).optional(),
+    existingEndpoints: z.array(z.enum(ENDPOINT_SERVICES, { error: (i) => `"${String(i.input)}" is not sts or secretsmanager (the interface endpoints closed-ftp needs)` })).optional(),
     allowedCidrs: z.array(cidr).min(1, "name at least one client network: nobody could connect").superRefine(noDuplicates).superRefine(cidrsFitTheEndpoint),
 });
 
 const serverSchema = z.strictObject({
-    protocols: z.array(z.enum(["FTP", "FTPS"], { error: (i) => `"${String(i.input)}" is not FTP or FTPS (closed-ftp serves FTP and FTPS only; SFTP needs no closed-network FTP workarounds)` })).min(1, "name FTP and/or FTPS").optional(),
+    protocols: z.array(z.enum(PROTOCOLS, { error: (i) => `"${String(i.input)}" is not FTP or FTPS (closed-ftp serves FTP and FTPS only; SFTP needs no closed-network FTP workarounds)` })).min(1, "name FTP and/or FTPS").optional(),
     certificateArn: z.string().optional(),
     passiveIp: z.string().optional(),
     idpVpcAttached: z.boolean().optional(),
@@ -140,7 +135,7 @@ const serverSchema = z.strictObject({
 const bucketSchema = z.strictObject({
     name: z.string().regex(BUCKET_KEY, { error: (i) => `"${String(i.input)}" must be 3-42 lowercase letters, digits or dashes, starting and ending with a letter or digit` }),
     account: z.string().optional(),
-    encryption: z.enum(["s3", "kms"], { error: (i) => `"${String(i.input)}" is not s3 or kms` }).optional(),
+    encryption: z.enum(ENCRYPTIONS, { error: (i) => `"${String(i.input)}" is not s3 or kms` }).optional(),
     bucketName: z.string().superRefine((value, ctx) => {
         const problem = s3BucketNameProblem(value);
         if (problem) ctx.addIssue({ code: "custom", message: `"${value}" ${problem}` });
@@ -150,7 +145,7 @@ const bucketSchema = z.strictObject({
 const userSchema = z.strictObject({
     userName: z.string().regex(TRANSFER_USER_NAME, { error: (i) => `"${String(i.input)}" does not match Transfer's user name pattern ${TRANSFER_USER_NAME.source}` }),
     home: z.string(),
-    access: z.enum(["read-write", "read-only"], { error: (i) => `"${String(i.input)}" is not read-write or read-only` }).optional(),
+    access: z.enum(ACCESS_LEVELS, { error: (i) => `"${String(i.input)}" is not read-write or read-only` }).optional(),
     allowedSourceCidrs: z.array(cidr).min(1, "leave it out to allow every address the server admits").superRefine(noDuplicates).optional(),
     passwordVersion: z.number({ error: (i) => `expected a whole number from 1, got ${describe(i.input)}` }).int("must be a whole number").min(1, "must be 1 or more").optional(),
 });
@@ -251,10 +246,10 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
     const add = (path: string, message: string) => issues.push({ path, message });
 
     const checkRole = (path: string, arn: string | undefined, account: string) => {
-        const match = arn ? ROLE_ARN.exec(arn) : null;
-        if (!match) return;
-        if (match[2] !== account) add(path, `role is in account ${match[2]}, but the account is ${account}: the provider would refuse to deploy`);
-        if (region && match[1] !== partition) add(path, `partition "${match[1]}" does not match region ${region} (partition ${partition})`);
+        if (!arn || !IAM_ROLE_ARN.test(arn)) return;
+        const [, rolePartition, , , roleAccount] = arn.split(":");
+        if (roleAccount !== account) add(path, `role is in account ${roleAccount}, but the account is ${account}: the provider would refuse to deploy`);
+        if (region && rolePartition !== partition) add(path, `partition "${rolePartition}" does not match region ${region} (partition ${partition})`);
     };
     if (hub) {
         checkRole(`${NAMESPACE}:hub.deployRoleArn`, hub.deployRoleArn, hub.accountId);
@@ -294,11 +289,11 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
             const range = network.cidrBlock.includes(":") ? "ipv6" : ipaddr.IPv4.parse(network.cidrBlock.split("/")[0]).range();
             if (network.cidrBlock.includes(":") || bits < 16 || bits > 24) add(`${path}.cidrBlock`, `"${network.cidrBlock}" must be an IPv4 block from /16 to /24`);
             else if (range !== "private" && range !== "carrierGradeNat") add(`${path}.cidrBlock`, `"${network.cidrBlock}" is not a private range (10/8, 172.16/12, 192.168/16 or 100.64/10): a closed VPC uses private addresses`);
-            else networkModel = { kind: "new", cidrBlock: network.cidrBlock, availabilityZones: network.availabilityZones ?? 2, allowedCidrs: network.allowedCidrs };
+            else networkModel = { kind: "new", cidrBlock: network.cidrBlock, availabilityZones: network.availabilityZones ?? DEFAULTS.availabilityZones, allowedCidrs: network.allowedCidrs };
         }
     }
 
-    const protocols = server.protocols ?? ["FTP"];
+    const protocols = server.protocols ?? DEFAULTS.protocols;
     const serverPath = `${NAMESPACE}:server`;
     if (new Set(protocols).size !== protocols.length) add(`${serverPath}.protocols`, "lists a protocol twice");
     if (protocols.includes("FTPS") && !server.certificateArn) add(`${serverPath}.certificateArn`, "is required when protocols include FTPS (an ACM certificate ARN)");
@@ -308,7 +303,7 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
         if (!match) add(`${serverPath}.certificateArn`, `"${server.certificateArn}" is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`);
         else if ((region && match[2] !== region) || (hub && match[3] !== hub.accountId)) add(`${serverPath}.certificateArn`, `the certificate must be in the hub account ${hub?.accountId} and region ${region}, not ${match[3]} ${match[2]}`);
     }
-    const passiveIp = server.passiveIp ?? "AUTO";
+    const passiveIp = server.passiveIp ?? DEFAULTS.passiveIp;
     if (passiveIp !== "AUTO" && !ipaddr.IPv4.isValidFourPartDecimal(passiveIp)) add(`${serverPath}.passiveIp`, `"${passiveIp}" is not AUTO or an IPv4 address`);
     else if (passiveIp !== "AUTO" && ["unspecified", "broadcast", "multicast", "loopback"].includes(ipaddr.IPv4.parse(passiveIp).range())) {
         add(`${serverPath}.passiveIp`, `"${passiveIp}" is not an address a client can connect to`);
@@ -330,7 +325,7 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
         if (account !== HUB_KEY && !Object.hasOwn(accounts, account)) {
             add(`${path}.account`, `account "${account}" is not defined in ${NAMESPACE}:accounts (defined: ${Object.keys(accounts).join(", ") || "none"}; leave it out for the hub)`);
         }
-        bucketModels.push({ name: b.name, account, encryption: b.encryption ?? "s3", ...(b.bucketName ? { bucketName: b.bucketName } : {}) });
+        bucketModels.push({ name: b.name, account, encryption: b.encryption ?? DEFAULTS.encryption, ...(b.bucketName ? { bucketName: b.bucketName } : {}) });
     });
 
     const userModels: UserModel[] = [];
@@ -362,7 +357,7 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
         }
         if (u.userName === undefined) return;
         userModels.push({
-            userName: u.userName, bucket, prefix, access: u.access ?? "read-write",
+            userName: u.userName, bucket, prefix, access: u.access ?? DEFAULTS.access,
             ...(u.allowedSourceCidrs ? { allowedSourceCidrs: u.allowedSourceCidrs } : {}),
             ...(u.passwordVersion !== undefined ? { passwordVersion: u.passwordVersion } : {}),
         });
@@ -386,9 +381,9 @@ function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record
             protocols,
             ...(server.certificateArn ? { certificateArn: server.certificateArn } : {}),
             passiveIp,
-            idpVpcAttached: server.idpVpcAttached ?? true,
-            logRetentionDays: server.logRetentionDays ?? 90,
-            securityPolicyName: server.securityPolicyName ?? DEFAULT_SECURITY_POLICY,
+            idpVpcAttached: server.idpVpcAttached ?? DEFAULTS.idpVpcAttached,
+            logRetentionDays: server.logRetentionDays ?? DEFAULTS.logRetentionDays,
+            securityPolicyName: server.securityPolicyName ?? DEFAULTS.securityPolicyName,
             ...(server.idpReservedConcurrency !== undefined ? { idpReservedConcurrency: server.idpReservedConcurrency } : {}),
         },
         buckets: bucketModels,

@@ -1,7 +1,8 @@
 // Which role each account's provider assumes: the deploy role for `pulumi up`, the read-only
 // preview role for a pull request's `pulumi preview`, which runs code nobody has reviewed yet.
 // The smoke test assumes the hub's role by the same rule.
-import { AccountModel, ConfigValidationError, HUB_KEY, NAMESPACE } from "./config";
+import { HUB_KEY } from "../infra/model";
+import { AccountModel, ConfigValidationError, NAMESPACE } from "./config";
 
 export type Credentials = "deploy" | "preview";
 export const CREDENTIALS_ENV = "CLOSED_FTP_CREDENTIALS";

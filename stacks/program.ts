@@ -3,48 +3,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { ClosedFtpServer, CrossAccountBucket, EndpointService, FtpUser, IsolatedVpc } from "../infra";
-import { partitionOf } from "../infra/aws-facts";
-import { AccountModel, ConfigIssue, ConfigValidationError, HUB_KEY, NAMESPACE, NetworkModel, StackModel, UserModel } from "./config";
+import { ClosedFtpServer, CrossAccountBucket, FtpUser, IsolatedVpc } from "../infra";
+import { EndpointService, HUB_KEY, partitionOf } from "../infra/model";
+import { StackOutputsModel } from "../infra/stack-outputs";
+import { AccountModel, ConfigIssue, ConfigValidationError, NAMESPACE, NetworkModel, StackModel, UserModel } from "./config";
 import { Credentials, roleToAssume } from "./credentials";
 
-export interface UserOutput {
-    bucket: string;
-    bucketName: pulumi.Output<string>;
-    prefix: string;
-    account: string;
-    accountId: string;
-    access: string;
-    /** The role Transfer assumes for this user: its bucket's access role. */
-    accessRoleArn: pulumi.Output<string>;
-    allowedSourceCidrs?: string[];
-}
+/** A value with Pulumi inputs anywhere inside: how the program hands over what the schema describes resolved. */
+type DeepInput<T> = T extends (infer U)[] ? pulumi.Input<DeepInput<U>[]>
+    : T extends object ? pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>
+        : pulumi.Input<T>;
 
-export interface BucketOutput {
-    bucketName: pulumi.Output<string>;
-    account: string;
-    accountId: string;
-    encryption: string;
-    accessRoleArn: pulumi.Output<string>;
-    accessRoleUniqueId: pulumi.Output<string>;
-    kmsKeyArn?: pulumi.Output<string>;
-}
-
-export interface StackOutputs {
-    region: string;
-    hubAccountId: string;
-    serverId: pulumi.Output<string>;
-    serverArn: pulumi.Output<string>;
-    endpointDnsName: pulumi.Output<string>;
-    vpcEndpointId: pulumi.Output<string>;
-    vpcId: pulumi.Input<string>;
-    idpFunctionName: pulumi.Output<string>;
-    secretPrefix: pulumi.Output<string>;
-    users: Record<string, UserOutput>;
-    /** Plaintext passwords by user name, as one secret output. */
-    userPasswords: pulumi.Output<Record<string, string>>;
-    buckets: Record<string, BucketOutput>;
-}
+/** The stack outputs, as infra/stack-outputs.ts defines them once. */
+export type StackOutputs = { [K in keyof StackOutputsModel]: DeepInput<StackOutputsModel[K]> };
 
 /** One provider per account; `allowedAccountIds` makes a wrong credential fail instead of deploying elsewhere. */
 function accountProvider(account: AccountModel, model: StackModel, credentials: Credentials): aws.Provider {

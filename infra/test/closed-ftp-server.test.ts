@@ -141,9 +141,9 @@ describe("ClosedFtpServer", () => {
 
     it("outputs the server id and ARN, the endpoint's id and DNS name, the IdP role and the secret prefix", () => {
         const { result } = run;
-        assert.match(result.serverId, /^s-[0-9a-f]{17}$/);
-        assert.strictEqual(result.serverArn, `arn:aws:transfer:${REGION}:${HUB_ACCOUNT}:server/${result.serverId}`);
         const server = run.cloud.find("aws:transfer/server:Server", "ftp");
+        assert.strictEqual(result.serverId, server.state.id);
+        assert.strictEqual(result.serverArn, server.state.arn);
         assert.strictEqual(result.vpcEndpointId, (server.state.endpointDetails as Record<string, string>).vpcEndpointId);
         assert.ok(result.endpointDnsName.startsWith(`${result.vpcEndpointId}-`), result.endpointDnsName);
         assert.strictEqual(result.idpRoleArn, run.cloud.find("aws:iam/role:Role", "ftp-idp-role").state.arn);

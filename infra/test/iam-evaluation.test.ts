@@ -30,7 +30,7 @@ function session(prefix: string, access: p.Access, over: Partial<Request> & Pick
         resourceAccount: SPOKE,
         context: tls(),
         identityPolicies: [spokeGrant],
-        sessionPolicy: p.sessionPolicy({ bucketName: "analytics-drop-abc1234", prefix, access }),
+        sessionPolicy: p.sessionPolicy({ bucketName: "analytics-drop-abc1234", prefix, access, partition: "aws" }),
         resourcePolicy: spokeBucketPolicy,
         ...over,
     };
@@ -77,11 +77,11 @@ describe("IAM, proven by evaluation", () => {
         it("refuses a request without TLS to a hub bucket, explicitly", () => expectOutcome("ExplicitlyDenied", {
             principal: ACCESS_ROLE, resourceAccount: HUB, action: "s3:PutObject", resource: `${HUB_BUCKET}/user1/x.csv`,
             context: { "aws:SecureTransport": "false", "aws:userId": `${ROLE_ID}:${SESSION}` },
-            identityPolicies: [hubGrant], sessionPolicy: p.sessionPolicy({ bucketName: "inbox-def5678", prefix: "user1", access: "read-write" }), resourcePolicy: hubBucketPolicy,
+            identityPolicies: [hubGrant], sessionPolicy: p.sessionPolicy({ bucketName: "inbox-def5678", prefix: "user1", access: "read-write", partition: "aws" }), resourcePolicy: hubBucketPolicy,
         }));
         it("lets the same request through a hub bucket with TLS", () => expectOutcome("Allowed", {
             principal: ACCESS_ROLE, resourceAccount: HUB, action: "s3:PutObject", resource: `${HUB_BUCKET}/user1/x.csv`, context: tls(),
-            identityPolicies: [hubGrant], sessionPolicy: p.sessionPolicy({ bucketName: "inbox-def5678", prefix: "user1", access: "read-write" }), resourcePolicy: hubBucketPolicy,
+            identityPolicies: [hubGrant], sessionPolicy: p.sessionPolicy({ bucketName: "inbox-def5678", prefix: "user1", access: "read-write", partition: "aws" }), resourcePolicy: hubBucketPolicy,
         }));
     });
 
@@ -124,7 +124,7 @@ describe("IAM, proven by evaluation", () => {
                 principal: ACCESS_ROLE, resourceAccount: home.account, action, resource,
                 context: { ...tls(), ...(isKms ? viaS3 : {}), ...context },
                 identityPolicies: [d.grant],
-                sessionPolicy: p.sessionPolicy({ bucketName: home.bucketName, prefix: "partner-k", access, kmsKeyArn: home.key }),
+                sessionPolicy: p.sessionPolicy({ bucketName: home.bucketName, prefix: "partner-k", access, kmsKeyArn: home.key, partition: "aws" }),
                 resourcePolicy: isKms ? d.keyPolicy : d.bucketPolicy,
             };
         };
@@ -157,7 +157,7 @@ describe("IAM, proven by evaluation", () => {
         }
         it("a KMS bucket's user fails to put without the key in its session policy (the bug this statement fixes)", () => expectOutcome("Denied", {
             ...kmsSession(homes.spoke, "read-write", "kms:GenerateDataKey", KEY),
-            sessionPolicy: p.sessionPolicy({ bucketName: homes.spoke.bucketName, prefix: "partner-k", access: "read-write" }),
+            sessionPolicy: p.sessionPolicy({ bucketName: homes.spoke.bucketName, prefix: "partner-k", access: "read-write", partition: "aws" }),
         }));
         it("refuses another hub role the spoke key", () => expectOutcome("Denied", {
             principal: OTHER_ROLE, resourceAccount: SPOKE, action: "kms:Decrypt", resource: KEY, context: { ...tls(`${OTHER_ROLE_ID}:job-1`), ...viaS3 },
@@ -204,7 +204,7 @@ describe("IAM documents", () => {
         ["idp logs", p.idpLogsPolicy({ region: REGION, accountId: HUB, logGroupName: "ftp-idp-logs-1234567" })],
         ["spoke bucket", spokeBucketPolicy],
         ["hub bucket", hubBucketPolicy],
-        ["session", JSON.parse(p.sessionPolicy({ bucketName: "b-123", prefix: "u", access: "read-write" }))],
+        ["session", JSON.parse(p.sessionPolicy({ bucketName: "b-123", prefix: "u", access: "read-write", partition: "aws" }))],
     ];
 
     it("never grant s3:* or a wildcard action, and never put S3 or Secrets Manager grants on Resource *", () => {
@@ -219,7 +219,8 @@ describe("IAM documents", () => {
         }
     });
 
-    it("grant exactly DESIGN.md's S3 actions to the access role", () => {
+    // The S3 actions of AWS's Transfer access-role example (https://docs.aws.amazon.com/transfer/latest/userguide/requirements-roles.html), never s3:*.
+    it("grant exactly Transfer's S3 actions to the access role", () => {
         assert.deepStrictEqual([...p.TRANSFER_BUCKET_ACTIONS].sort(), ["s3:GetBucketLocation", "s3:ListBucket"]);
         assert.deepStrictEqual([...p.TRANSFER_OBJECT_ACTIONS].sort(), [
             "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersion",
@@ -228,12 +229,12 @@ describe("IAM documents", () => {
     });
 
     it("refuse a session policy over Transfer's 2048 characters, naming the input", () => {
-        assert.throws(() => p.sessionPolicy({ bucketName: "b-123", prefix: "p".repeat(700), access: "read-write" }), /session policy for bucket "b-123" .* is \d+ characters; Transfer accepts at most 2048/);
+        assert.throws(() => p.sessionPolicy({ bucketName: "b-123", prefix: "p".repeat(700), access: "read-write", partition: "aws" }), /session policy for bucket "b-123" .* is \d+ characters; Transfer accepts at most 2048/);
     });
 
     it("refuse prefixes that would widen a grant", () => {
         for (const prefix of ["", "/abs", "trail/", "a//b", "a/../b", "wild*", "q?", "$var"]) {
-            assert.throws(() => p.sessionPolicy({ bucketName: "b-123", prefix, access: "read-only" }), new RegExp(`prefix "${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`));
+            assert.throws(() => p.sessionPolicy({ bucketName: "b-123", prefix, access: "read-only", partition: "aws" }), new RegExp(`prefix "${prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`));
         }
     });
 

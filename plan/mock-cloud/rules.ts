@@ -1,6 +1,6 @@
 // What AWS refuses, as one table: a row per rule, each with the AWS page it comes from. The mock
 // cloud checks every registration against it, so a plan fails where a real deployment would.
-import { s3BucketNameProblem, secretsmanagerSecretNameProblem } from "../../infra/aws-facts";
+import { s3BucketNameProblem, secretsmanagerSecretNameProblem } from "../../infra/model";
 
 /** What a rule sees of one registration: its type, logical name, inputs, the values the mock computed, and its account. */
 export interface Registration {

@@ -1,7 +1,7 @@
 // What the mock cloud answers for each resource type: realistic, deterministic ids and ARNs,
 // derived only from the resource's type, logical name and the account/region of its provider.
 import * as crypto from "crypto";
-import { partitionOf } from "../../infra/aws-facts";
+import { partitionOf } from "../../infra/model";
 
 export { partitionOf };
 

@@ -1,4 +1,5 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { FTP_CONTROL_PORT, FTP_PASSIVE_PORTS } from "../../infra/model";
 import { TRANSFER_SERVER } from "./transfer";
 
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
@@ -39,7 +40,8 @@ export const noWorldIngress: ResourceValidationPolicy = {
 };
 
 const ftpPortsOnly = (rule: Ingress) =>
-    (rule.protocol === "tcp" || rule.protocol === "6") && ((rule.fromPort === 21 && rule.toPort === 21) || (rule.fromPort >= 8192 && rule.toPort <= 8200 && rule.fromPort <= rule.toPort));
+    (rule.protocol === "tcp" || rule.protocol === "6") && ((rule.fromPort === FTP_CONTROL_PORT && rule.toPort === FTP_CONTROL_PORT)
+        || (rule.fromPort >= FTP_PASSIVE_PORTS.from && rule.toPort <= FTP_PASSIVE_PORTS.to && rule.fromPort <= rule.toPort));
 
 /**
  * A resource whose property dependency or value identifies `target`. The dependency is looked at

@@ -21,6 +21,7 @@ export function outputsDocument(users: Record<string, FixtureUser>, endpointDnsN
         serverArn: `arn:aws:transfer:ap-northeast-1:111111111111:server/${SERVER_ID}`,
         endpointDnsName,
         vpcEndpointId: "vpce-0123456789abcdef0",
+        vpcId: "vpc-0123456789abcdef0",
         idpFunctionName: "closed-ftp-idp",
         secretPrefix: `aws/transfer/${SERVER_ID}/`,
         users: Object.fromEntries(Object.entries(users).map(([name, u]) => {
@@ -33,6 +34,8 @@ export function outputsDocument(users: Record<string, FixtureUser>, endpointDnsN
         userPasswords: Object.fromEntries(Object.entries(users).map(([name, u]) => [name, u.password])),
         buckets: Object.fromEntries((Object.keys(BUCKET_NAMES) as (keyof typeof BUCKET_NAMES)[]).map((bucket) => [bucket, {
             bucketName: BUCKET_NAMES[bucket], ...accountOf(bucket), encryption: bucket === "inbox" ? "s3" : "kms",
+            accessRoleArn: ACCESS_ROLE_ARN, accessRoleUniqueId: "AROAEXAMPLEEXAMPLE123",
+            ...(bucket === "inbox" ? {} : { kmsKeyArn: "arn:aws:kms:ap-northeast-1:222222222222:key/0c5f8f0e-1111-4222-8333-444455556666" }),
         }])),
     };
 }

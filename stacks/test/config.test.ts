@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError, parseStackConfig, readStackConfig, StackModel } from "../config";
 import { CONFIG_REFERENCE, referenceMarkdown, schemaKeys } from "../config-reference";
 
-// The example of DESIGN.md's "Stack config", as the engine hands it over (values already parsed).
+// The documented example stack config (README.md, "Configuration reference"), as the engine hands it over (values already parsed).
 function example(): Record<string, unknown> {
     return {
         "aws:region": "ap-northeast-1",
@@ -112,7 +112,7 @@ const BAD: [string, Edit, string, RegExp][] = [
 ];
 
 describe("stack config", () => {
-    it("parses DESIGN.md's example into the typed model, with defaults filled in", () => {
+    it("parses the documented example into the typed model, with defaults filled in", () => {
         const expected: StackModel = {
             region: "ap-northeast-1",
             hub: { key: "hub", accountId: "111111111111", deployRoleArn: "arn:aws:iam::111111111111:role/closed-ftp-deploy" },

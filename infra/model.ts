@@ -1,0 +1,80 @@
+// The domain, written once: the words of a closed-ftp deployment (access, protocols, encryption,
+// endpoints), the rules of AWS's identifiers, the defaults, and the ports and quotas the design
+// stands on. Components, program, config schema, smoke test, mock cloud and policy pack import it;
+// the IdP keeps its own small module (idp-lambda/transfer-names.ts), re-exported here.
+// Pure: no Pulumi, no schema library, so the policy pack can load it under Pulumi's runner.
+
+// Transfer's naming rules live with the Lambda, the lowest layer that needs them.
+export { IAM_ROLE_ARN, secretNameFor, TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../idp-lambda/transfer-names";
+
+/** What a user may do under its home. */
+export const ACCESS_LEVELS = ["read-write", "read-only"] as const;
+export type Access = (typeof ACCESS_LEVELS)[number];
+
+/** What the server speaks: FTP and FTPS only (SFTP needs none of a closed network's FTP workarounds). */
+export const PROTOCOLS = ["FTP", "FTPS"] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+/** How a bucket is encrypted: SSE-S3, or SSE-KMS with a customer-managed key in the bucket's account. */
+export const ENCRYPTIONS = ["s3", "kms"] as const;
+export type Encryption = (typeof ENCRYPTIONS)[number];
+
+/** The interface endpoints a closed VPC needs: STS for Transfer's role sessions, Secrets Manager for a VPC-attached IdP. */
+export const ENDPOINT_SERVICES = ["sts", "secretsmanager"] as const;
+export type EndpointService = (typeof ENDPOINT_SERVICES)[number];
+
+/** The account key of the hub in the stack model (spoke keys are the config's own). */
+export const HUB_KEY = "hub";
+
+/** FTP control and the passive data range (FTP/FTPS on Transfer are passive-only). */
+export const FTP_CONTROL_PORT = 21;
+export const FTP_PASSIVE_PORTS = { from: 8192, to: 8200 } as const;
+
+/** A current Transfer security policy (TLS 1.2+, no legacy ciphers); it matters for FTPS. */
+export const DEFAULT_SECURITY_POLICY = "TransferSecurityPolicy-2024-01";
+
+/** Every default a user can leave out, in one place. */
+export const DEFAULTS = {
+    protocols: ["FTP"] as Protocol[],
+    passiveIp: "AUTO",
+    idpVpcAttached: true,
+    logRetentionDays: 90,
+    securityPolicyName: DEFAULT_SECURITY_POLICY,
+    access: "read-write" as Access,
+    encryption: "s3" as Encryption,
+    availabilityZones: 2,
+    secretCacheTtlSeconds: 30,
+    passwordVersion: 1,
+} as const;
+
+/** Identifier rules. */
+export const ACCOUNT_ID = /^\d{12}$/;
+export const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+/** Any ARN in a partition Transfer runs in. */
+export const ARN = /^arn:(aws|aws-cn|aws-us-gov):/;
+
+/** The ARN partition of a region. */
+export function partitionOf(region: string): string {
+    if (region.startsWith("cn-")) return "aws-cn";
+    if (region.startsWith("us-gov-")) return "aws-us-gov";
+    return "aws";
+}
+
+/** Why S3 would refuse a bucket name (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html), or undefined. */
+export function s3BucketNameProblem(name: string): string | undefined {
+    if (name.length < 3 || name.length > 63) return "must be 3 to 63 characters";
+    if (!/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name)) return "may hold only lowercase letters, digits, dots and dashes, starting and ending with a letter or digit";
+    if (name.includes("..")) return "may not contain two dots in a row";
+    if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return "may not look like an IP address";
+    const reservedPrefix = ["xn--", "sthree-", "amzn-s3-demo-"].find((p) => name.startsWith(p));
+    const reservedSuffix = ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"].find((p) => name.endsWith(p));
+    if (reservedPrefix || reservedSuffix) return `uses the prefix or suffix "${reservedPrefix ?? reservedSuffix}", which S3 reserves`;
+    return undefined;
+}
+
+/** Why Secrets Manager would refuse a secret name (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html), or undefined. */
+export function secretsmanagerSecretNameProblem(name: string): string | undefined {
+    if (name.length < 1 || name.length > 512) return "must be 1 to 512 characters";
+    if (!/^[A-Za-z0-9/_+=.@-]+$/.test(name)) return "may hold only ASCII letters, digits and /_+=.@-";
+    return undefined;
+}

@@ -1,0 +1,52 @@
+// The stack outputs, once: the program's return type is derived from this schema, and the smoke
+// test validates what `pulumi stack output` gives against it.
+import * as ipaddr from "ipaddr.js";
+import { z } from "zod";
+import { ACCESS_LEVELS, ACCOUNT_ID, ARN, ENCRYPTIONS, REGION, TRANSFER_SERVER_ID } from "./model";
+
+const nonEmpty = z.string().min(1, "is empty");
+const accountId = z.string().regex(ACCOUNT_ID, { error: (i) => `"${String(i.input)}" is not a 12-digit account id` });
+const cidr = z.string().refine((c) => ipaddr.isValidCIDR(c), { error: (i) => `"${String(i.input)}" is not a CIDR block` });
+const arn = (what: string) => z.string().regex(ARN, { error: (i) => `"${String(i.input)}" is not ${what} ARN` });
+
+export const USER_OUTPUT = z.object({
+    bucket: nonEmpty,
+    bucketName: nonEmpty,
+    prefix: nonEmpty,
+    account: nonEmpty,
+    accountId,
+    access: z.enum(ACCESS_LEVELS, { error: (i) => `"${String(i.input)}" is not ${ACCESS_LEVELS.join(" or ")}` }),
+    /** The role Transfer assumes for the user: its bucket's access role. */
+    accessRoleArn: arn("an IAM role"),
+    allowedSourceCidrs: z.array(cidr).optional(),
+});
+
+export const BUCKET_OUTPUT = z.object({
+    bucketName: nonEmpty,
+    account: nonEmpty,
+    accountId,
+    encryption: z.enum(ENCRYPTIONS, { error: (i) => `"${String(i.input)}" is not ${ENCRYPTIONS.join(" or ")}` }),
+    accessRoleArn: arn("an IAM role"),
+    accessRoleUniqueId: z.string().regex(/^AROA[A-Z0-9]+$/, { error: (i) => `"${String(i.input)}" is not a role unique id (AROA…)` }),
+    kmsKeyArn: arn("a KMS key").optional(),
+});
+
+export const STACK_OUTPUTS = z.object({
+    region: z.string().regex(REGION, { error: (i) => `"${String(i.input)}" is not an AWS region name` }),
+    hubAccountId: accountId,
+    serverId: z.string().regex(TRANSFER_SERVER_ID, { error: (i) => `"${String(i.input)}" is not a Transfer server id (s- and 17 hex digits)` }),
+    serverArn: arn("a Transfer server"),
+    endpointDnsName: nonEmpty,
+    vpcEndpointId: z.string().regex(/^vpce-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC endpoint id` }),
+    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC id` }),
+    idpFunctionName: nonEmpty,
+    secretPrefix: nonEmpty,
+    users: z.record(z.string(), USER_OUTPUT),
+    /** Plaintext passwords by user name: a secret output. */
+    userPasswords: z.record(z.string(), z.string()),
+    buckets: z.record(z.string(), BUCKET_OUTPUT),
+});
+
+export type StackOutputsModel = z.output<typeof STACK_OUTPUTS>;
+export type UserOutput = z.output<typeof USER_OUTPUT>;
+export type BucketOutput = z.output<typeof BUCKET_OUTPUT>;
