@@ -1,7 +1,7 @@
 // `npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <project dir>]`
 import * as path from "path";
-import { parseArgs } from "util";
 import { ConfigValidationError } from "../stacks/config";
+import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
 import { PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <project dir>]
@@ -25,20 +25,12 @@ interface Flags {
 export function parseFlags(argv: string[]): Flags | "help" {
     let values;
     try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string", short: "s" }, json: { type: "boolean" }, "show-secrets": { type: "boolean" },
-                "first-preview": { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean", short: "h" },
-            },
-            strict: true,
-            allowPositionals: false,
-        }));
+        values = parseCliFlags(argv, {
+            stack: { type: "string", short: "s" }, json: { type: "boolean" }, "show-secrets": { type: "boolean" },
+            "first-preview": { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean", short: "h" },
+        });
     } catch (err) {
-        // parseArgs says "Unknown option '--x'" or "Option '--stack <value>' argument missing": keep the flag's name in front.
-        const message = (err as Error).message;
-        const flag = /'(-{1,2}[\w-]+)/.exec(message)?.[1];
-        throw new PlanInputError(/Unknown option/.test(message) && flag ? `unknown flag "${flag}"` : flag ? `${flag} needs a value` : message);
+        throw err instanceof FlagError ? new PlanInputError(err.message) : err;
     }
     if (values.help) return "help";
     const stack = values.stack;

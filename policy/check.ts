@@ -3,6 +3,7 @@
 // resources go to it over the Analyzer protocol.
 import * as fs from "fs";
 import { PlanDocument, PlanResource } from "../plan/format";
+import { FlagError, parseFlags } from "../scripts/cli-flags";
 import { Analysis, RunningPack, startPolicyPack } from "./runner";
 
 export { Violation } from "./runner";
@@ -21,15 +22,21 @@ function isPlan(value: unknown): value is PlanDocument {
 const USAGE = "usage: npm run policy -- --plan <plan.json>   (make one with: npm run --silent plan -- --stack <name> --json > plan.json)";
 
 export async function main(argv: string[]): Promise<number> {
-    if (argv.includes("--help") || argv.includes("-h")) {
+    let flags;
+    try {
+        flags = parseFlags(argv, { plan: { type: "string" }, help: { type: "boolean", short: "h" } });
+    } catch (err) {
+        if (!(err instanceof FlagError)) throw err;
+        console.error(`policy: ${err.message}\n${USAGE}`);
+        return 2;
+    }
+    if (flags.help) {
         console.log(USAGE);
         return 0;
     }
-    const unknown = argv.filter((a, i) => a.startsWith("--") && a !== "--plan" && argv[i - 1] !== "--plan");
-    const planIndex = argv.indexOf("--plan");
-    const file = planIndex >= 0 ? argv[planIndex + 1] : undefined;
-    if (unknown.length > 0 || !file || file.startsWith("--")) {
-        console.error(`policy: ${unknown.length > 0 ? `unknown flag "${unknown[0]}"` : "--plan <file> is required"}\n${USAGE}`);
+    const file = flags.plan;
+    if (!file) {
+        console.error(`policy: --plan <file> is required\n${USAGE}`);
         return 2;
     }
     let plan: unknown;

@@ -2,6 +2,7 @@
 import { isIP } from "net";
 import { Protocol } from "./identity";
 import { IAM_ROLE_ARN } from "../idp-lambda/transfer-names";
+import { FlagError, parseFlags } from "../scripts/cli-flags";
 import { TRANSFER_USER_NAME } from "./outputs";
 
 export const USAGE = `usage: npm run smoke -- (--stack <name> | --outputs <file.json>) [options]
@@ -48,43 +49,23 @@ export class SmokeFlagError extends Error {}
 
 /** The flags, "help", or a SmokeFlagError naming the flag, its value and the rule. */
 export function parseSmokeFlags(argv: string[]): SmokeFlags | "help" {
-    let stack: string | undefined;
-    let file: string | undefined;
-    let protocol: string | undefined;
-    let sourceIp: string | undefined;
-    const users: string[] = [];
-    let ftp = false;
-    let host: string | undefined;
-    let port: string | undefined;
-    let ftps = false;
-    let timeout: string | undefined;
-    let role: string | undefined;
-    let ambientCredentials = false;
-
-    for (let i = 0; i < argv.length; i++) {
-        const flag = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined || v.startsWith("--")) throw new SmokeFlagError(`${flag} needs a value`);
-            return v;
-        };
-        switch (flag) {
-            case "--stack": case "-s": stack = value(); break;
-            case "--outputs": file = value(); break;
-            case "--protocol": protocol = value(); break;
-            case "--source-ip": sourceIp = value(); break;
-            case "--user": users.push(value()); break;
-            case "--ftp": ftp = true; break;
-            case "--host": host = value(); break;
-            case "--port": port = value(); break;
-            case "--ftps": ftps = true; break;
-            case "--timeout": timeout = value(); break;
-            case "--role": role = value(); break;
-            case "--ambient-credentials": ambientCredentials = true; break;
-            case "--help": case "-h": return "help";
-            default: throw new SmokeFlagError(`unknown flag "${flag}"`);
-        }
+    let values;
+    try {
+        values = parseFlags(argv, {
+            stack: { type: "string", short: "s" }, outputs: { type: "string" }, protocol: { type: "string" }, "source-ip": { type: "string" },
+            user: { type: "string", multiple: true }, ftp: { type: "boolean" }, host: { type: "string" }, port: { type: "string" },
+            ftps: { type: "boolean" }, timeout: { type: "string" }, role: { type: "string" }, "ambient-credentials": { type: "boolean" },
+            help: { type: "boolean", short: "h" },
+        });
+    } catch (err) {
+        throw err instanceof FlagError ? new SmokeFlagError(err.message) : err;
     }
+    if (values.help) return "help";
+    const { stack, outputs: file, protocol, "source-ip": sourceIp, host, port, timeout, role } = values;
+    const users = values.user ?? [];
+    const ftp = values.ftp ?? false;
+    const ftps = values.ftps ?? false;
+    const ambientCredentials = values["ambient-credentials"] ?? false;
 
     if (stack === undefined && file === undefined) throw new SmokeFlagError("--stack <name> or --outputs <file.json> is required");
     if (stack !== undefined && file !== undefined) throw new SmokeFlagError("--stack and --outputs are two sources of the same outputs: give one");
