@@ -47,13 +47,15 @@ export const CONFIG_REFERENCE: ReferenceRow[] = [
 ];
 
 function keysOf(schema: z.ZodType, prefix: string): string[] {
-    const inner = schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType) : schema;
+    let inner = schema;
+    // Optional and defaulted keys are keys all the same.
+    while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault) inner = inner.def.innerType as z.ZodType;
     if (inner instanceof z.ZodObject) return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([k, v]) => keysOf(v, `${prefix}.${k}`));
     if (inner instanceof z.ZodArray) {
         const element = inner.element as z.ZodType;
         return element instanceof z.ZodObject ? keysOf(element, `${prefix}[]`) : [prefix];
     }
-    if (inner instanceof z.ZodRecord) {
+    if (inner instanceof z.ZodRecord || inner instanceof z.ZodMap) {
         const value = inner.valueType as z.ZodType;
         const placeholder = prefix.endsWith("passwords") ? "<user>" : "<key>";
         return value instanceof z.ZodObject ? keysOf(value, `${prefix}.${placeholder}`) : [`${prefix}.${placeholder}`];

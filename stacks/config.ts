@@ -3,32 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import {
-    Access, ACCESS_LEVELS, ACCOUNT_ID, DEFAULTS, Encryption, ENCRYPTIONS, ENDPOINT_SERVICES, EndpointService, HUB_KEY, IAM_ROLE_ARN,
+    Access, ACCESS_LEVELS, ACCOUNT_ID, DEFAULTS, Encryption, ENCRYPTIONS, ENDPOINT_SERVICES, HUB_KEY, IAM_ROLE_ARN,
     partitionOf, Protocol, PROTOCOLS, REGION, s3BucketNameProblem, TRANSFER_USER_NAME,
 } from "../infra/model";
 import { MAX_ALLOWED_CIDRS_PER_FAMILY } from "../infra/closed-ftp-server";
 import { prefixProblem } from "../infra/policies";
 
 export type { Access, Encryption, Protocol };
-
-export interface AccountModel { key: string; accountId: string; deployRoleArn?: string; previewRoleArn?: string }
-export type NetworkModel =
-    | { kind: "existing"; vpcId: string; subnetIds: string[]; existingEndpoints: EndpointService[]; allowedCidrs: string[] }
-    | { kind: "new"; cidrBlock: string; availabilityZones: number; allowedCidrs: string[] };
-export interface ServerModel { protocols: Protocol[]; certificateArn?: string; passiveIp: string; idpVpcAttached: boolean; logRetentionDays: number; securityPolicyName: string; idpReservedConcurrency?: number }
-export interface BucketModel { name: string; account: string; bucketName?: string; encryption: Encryption }
-export interface UserModel { userName: string; bucket: string; prefix: string; access: Access; allowedSourceCidrs?: string[]; passwordVersion?: number }
-export interface StackModel {
-    region: string;
-    hub: AccountModel;
-    spokes: AccountModel[];
-    network: NetworkModel;
-    server: ServerModel;
-    buckets: BucketModel[];
-    users: UserModel[];
-    /** Plaintext passwords from closed-ftp:passwords (secret config), by user name. */
-    passwords: Record<string, string>;
-}
 
 export interface ConfigIssue { path: string; message: string }
 
@@ -123,19 +104,19 @@ const networkSchema = z.strictObject({
 });
 
 const serverSchema = z.strictObject({
-    protocols: z.array(z.enum(PROTOCOLS, { error: (i) => `"${String(i.input)}" is not FTP or FTPS (closed-ftp serves FTP and FTPS only; SFTP needs no closed-network FTP workarounds)` })).min(1, "name FTP and/or FTPS").optional(),
+    protocols: z.array(z.enum(PROTOCOLS, { error: (i) => `"${String(i.input)}" is not FTP or FTPS (closed-ftp serves FTP and FTPS only; SFTP needs no closed-network FTP workarounds)` })).min(1, "name FTP and/or FTPS").default(DEFAULTS.protocols),
     certificateArn: z.string().optional(),
-    passiveIp: z.string().optional(),
-    idpVpcAttached: z.boolean().optional(),
-    logRetentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}` }).optional(),
+    passiveIp: z.string().default(DEFAULTS.passiveIp),
+    idpVpcAttached: z.boolean().default(DEFAULTS.idpVpcAttached),
+    logRetentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}` }).default(DEFAULTS.logRetentionDays),
     idpReservedConcurrency: z.number({ error: (i) => `expected a whole number from 1, got ${describe(i.input)}` }).int("must be a whole number").min(1, "must be 1 or more (0 would stop every login)").max(1000, "must be at most 1000").optional(),
-    securityPolicyName: z.string().regex(/^TransferSecurityPolicy-[\w-]+$/, { error: (i) => `"${String(i.input)}" is not a Transfer security policy name (TransferSecurityPolicy-…)` }).optional(),
+    securityPolicyName: z.string().regex(/^TransferSecurityPolicy-[\w-]+$/, { error: (i) => `"${String(i.input)}" is not a Transfer security policy name (TransferSecurityPolicy-…)` }).default(DEFAULTS.securityPolicyName),
 });
 
 const bucketSchema = z.strictObject({
     name: z.string().regex(BUCKET_KEY, { error: (i) => `"${String(i.input)}" must be 3-42 lowercase letters, digits or dashes, starting and ending with a letter or digit` }),
-    account: z.string().optional(),
-    encryption: z.enum(ENCRYPTIONS, { error: (i) => `"${String(i.input)}" is not s3 or kms` }).optional(),
+    account: z.string().default(HUB_KEY),
+    encryption: z.enum(ENCRYPTIONS, { error: (i) => `"${String(i.input)}" is not s3 or kms` }).default(DEFAULTS.encryption),
     bucketName: z.string().superRefine((value, ctx) => {
         const problem = s3BucketNameProblem(value);
         if (problem) ctx.addIssue({ code: "custom", message: `"${value}" ${problem}` });
@@ -145,7 +126,7 @@ const bucketSchema = z.strictObject({
 const userSchema = z.strictObject({
     userName: z.string().regex(TRANSFER_USER_NAME, { error: (i) => `"${String(i.input)}" does not match Transfer's user name pattern ${TRANSFER_USER_NAME.source}` }),
     home: z.string(),
-    access: z.enum(ACCESS_LEVELS, { error: (i) => `"${String(i.input)}" is not read-write or read-only` }).optional(),
+    access: z.enum(ACCESS_LEVELS, { error: (i) => `"${String(i.input)}" is not read-write or read-only` }).default(DEFAULTS.access),
     allowedSourceCidrs: z.array(cidr).min(1, "leave it out to allow every address the server admits").superRefine(noDuplicates).optional(),
     passwordVersion: z.number({ error: (i) => `expected a whole number from 1, got ${describe(i.input)}` }).int("must be a whole number").min(1, "must be 1 or more").optional(),
 });
@@ -154,241 +135,238 @@ const userSchema = z.strictObject({
 export const CONFIG_SCHEMA = {
     hub: hubSchema,
     network: networkSchema,
-    server: serverSchema.optional(),
-    accounts: z.record(z.string(), spokeSchema).optional(),
+    server: serverSchema.prefault({}),
+    accounts: z.record(z.string(), spokeSchema).default({}),
     buckets: z.array(bucketSchema).min(1, "define at least one bucket"),
     users: z.array(userSchema).min(1, "define at least one user"),
-    passwords: z.record(z.string(), z.string()).optional(),
+    // A Map, not an object: a user called "__proto__" or "constructor" must be a plain key.
+    passwords: z.map(z.string(), z.unknown()).default(new Map()),
 } as const;
 
-const LIST_ITEMS = { buckets: bucketSchema, users: userSchema } as const;
+const regionSchema = z.string({ error: (i) => (i.input === undefined ? "is required (e.g. pulumi config set aws:region ap-northeast-1)" : `"${String(i.input)}" is not an AWS region name`) })
+    .regex(REGION, { error: (i) => `"${String(i.input)}" is not an AWS region name` });
 
-/** The fields of each list entry that passed their own rules; entries whose key fields failed are left out. */
-function salvage(schema: z.ZodObject, items: unknown[], error: z.ZodError): unknown[] {
-    const bad = new Set(error.issues.filter((i) => i.path.length >= 2).map((i) => `${String(i.path[0])}.${String(i.path[1])}`));
-    return items.map((item, index) => {
-        if (typeof item !== "object" || item === null || Array.isArray(item)) return undefined;
-        const kept = Object.fromEntries(Object.entries(item).filter(([k]) => k in schema.shape && !bad.has(`${index}.${k}`)));
-        const partial = schema.partial().safeParse(kept);
-        return partial.success ? partial.data : undefined;
-    });
+/**
+ * The whole stack config as one schema: each key's rules and defaults, one cross-field refinement
+ * (accounts, homes, certificates, network shape), and the stack model as its output. The
+ * refinement runs even where a field failed, so every problem is reported at once.
+ */
+export const STACK_CONFIG = z.object({ region: regionSchema, ...CONFIG_SCHEMA })
+    .superRefine(crossCheck, { when: () => true })
+    .transform(toModel);
+
+/** The stack model: what the program deploys. */
+export type StackModel = z.output<typeof STACK_CONFIG>;
+export type AccountModel = StackModel["hub"];
+export type NetworkModel = StackModel["network"];
+export type ServerModel = StackModel["server"];
+export type BucketModel = StackModel["buckets"][number];
+export type UserModel = StackModel["users"][number];
+
+type ConfigValue = z.output<z.ZodObject<{ region: typeof regionSchema } & typeof CONFIG_SCHEMA>>;
+
+function pathOf(path: PropertyKey[]): string {
+    const [key, ...rest] = path;
+    const head = key === "region" ? "aws:region" : `${NAMESPACE}:${String(key)}`;
+    return rest.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : `${acc}.${String(part)}`), head);
 }
 
-function pathOf(key: string, path: PropertyKey[]): string {
-    return path.reduce<string>((acc, part) => (typeof part === "number" ? `${acc}[${part}]` : `${acc}.${String(part)}`), `${NAMESPACE}:${key}`);
-}
-
-function zodIssues(key: string, error: z.ZodError): ConfigIssue[] {
+function configIssues(error: z.ZodError): ConfigIssue[] {
     return error.issues.flatMap((issue) => {
         if (issue.code === "unrecognized_keys") {
-            return issue.keys.map((k) => ({ path: pathOf(key, [...issue.path, k]), message: `unknown key "${k}"` }));
+            return issue.keys.map((k) => ({ path: pathOf([...issue.path, k]), message: `unknown key "${k}"` }));
         }
-        const message = issue.code === "invalid_type" && issue.message.startsWith("Invalid input")
-            ? `expected ${issue.expected}, got ${describe(valueAt(issue))}`
-            : issue.message;
-        return [{ path: pathOf(key, issue.path), message }];
+        const input = (issue as { input?: unknown }).input;
+        const message = issue.path.length === 1 && input === undefined && issue.path[0] !== "region" ? "is required"
+            : issue.code === "invalid_type" && issue.message.startsWith("Invalid input") ? `expected ${issue.expected}, got ${describe(input)}`
+                : issue.message;
+        return [{ path: pathOf(issue.path), message }];
     });
-}
-
-function valueAt(issue: z.core.$ZodIssue): unknown {
-    return (issue as { input?: unknown }).input;
 }
 
 /** Parses every config key (full names → already-parsed values) into the model, or throws every issue at once. */
 export function parseStackConfig(raw: Record<string, unknown>): StackModel {
     const issues: ConfigIssue[] = [];
-    const region = raw["aws:region"];
-    if (typeof region !== "string" || !REGION.test(region)) {
-        issues.push({ path: "aws:region", message: region === undefined ? "is required (e.g. pulumi config set aws:region ap-northeast-1)" : `"${String(region)}" is not an AWS region name` });
-    }
     const known = new Set(Object.keys(CONFIG_SCHEMA));
     for (const key of Object.keys(raw).filter((k) => k.startsWith(`${NAMESPACE}:`))) {
         const name = key.slice(NAMESPACE.length + 1);
         if (!known.has(name) && !name.startsWith("passwords.")) issues.push({ path: key, message: `unknown key; closed-ftp keys are ${[...known].join(", ")}` });
     }
-    const parsed: Record<string, unknown> = {};
-    for (const [name, schema] of Object.entries(CONFIG_SCHEMA)) {
-        const value = raw[`${NAMESPACE}:${name}`];
-        const result = (schema as z.ZodType).safeParse(value, { reportInput: true });
-        if (result.success) parsed[name] = result.data;
-        else if (value === undefined) issues.push({ path: `${NAMESPACE}:${name}`, message: "is required" });
-        else {
-            issues.push(...zodIssues(name, result.error));
-            // Keep what is valid in a list, so one bad entry does not hide the others' problems.
-            if (name in LIST_ITEMS && Array.isArray(value)) parsed[name] = salvage(LIST_ITEMS[name as keyof typeof LIST_ITEMS], value, result.error);
-        }
-    }
-    const model = crossCheck(typeof region === "string" ? region : "", parsed, raw, issues);
-    if (issues.length > 0 || !model) throw new ConfigValidationError(issues);
-    return model;
+    const input: Record<string, unknown> = { region: raw["aws:region"] };
+    for (const name of known) input[name] = raw[`${NAMESPACE}:${name}`];
+    // Passwords come as one map and as flat `closed-ftp:passwords.<user>` keys (pulumi config set --path).
+    const nested = raw[`${NAMESPACE}:passwords`];
+    const flat = Object.entries(raw).filter(([k]) => k.startsWith(`${NAMESPACE}:passwords.`)).map(([k, v]): [string, unknown] => [k.slice(`${NAMESPACE}:passwords.`.length), v]);
+    if (nested !== undefined && (typeof nested !== "object" || nested === null || Array.isArray(nested))) issues.push({ path: `${NAMESPACE}:passwords`, message: `expected a map of user names to passwords, got ${describe(nested)}` });
+    else if (nested !== undefined || flat.length > 0) input.passwords = new Map([...Object.entries((nested ?? {}) as Record<string, unknown>), ...flat]);
+    const result = STACK_CONFIG.safeParse(input, { reportInput: true });
+    if (!result.success) issues.push(...configIssues(result.error));
+    if (issues.length > 0 || !result.success) throw new ConfigValidationError(issues);
+    return result.data;
 }
 
-type Parsed<K extends keyof typeof CONFIG_SCHEMA> = z.infer<(typeof CONFIG_SCHEMA)[K]>;
+// Read defensively: where a field failed its own rules, the refinement sees what the user wrote.
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
-function crossCheck(region: string, parsed: Record<string, unknown>, raw: Record<string, unknown>, issues: ConfigIssue[]): StackModel | undefined {
-    const hub = parsed.hub as Parsed<"hub"> | undefined;
-    const network = parsed.network as Parsed<"network"> | undefined;
-    const server = (parsed.server ?? {}) as NonNullable<Parsed<"server">>;
-    const accounts = (parsed.accounts ?? {}) as NonNullable<Parsed<"accounts">>;
-    const buckets = parsed.buckets as (Partial<Parsed<"buckets">[number]> | undefined)[] | undefined;
-    const users = parsed.users as (Partial<Parsed<"users">[number]> | undefined)[] | undefined;
-    // A Map, not an object: a user called "__proto__" or "constructor" must be a plain key.
-    const passwords = new Map<string, string>(Object.entries((parsed.passwords ?? {}) as Record<string, string>));
-    for (const [key, value] of Object.entries(raw)) {
-        if (key.startsWith(`${NAMESPACE}:passwords.`)) passwords.set(key.slice(`${NAMESPACE}:passwords.`.length), String(value));
-    }
-    // A key the schema's object could not hold ("__proto__") is still a key someone wrote: report it, never drop it.
-    const rawPasswords = raw[`${NAMESPACE}:passwords`];
-    if (typeof rawPasswords === "object" && rawPasswords !== null) {
-        for (const key of Object.keys(rawPasswords)) if (!passwords.has(key)) passwords.set(key, "");
-    }
+function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
+    const add = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const region = str(value.region) ?? "";
     const partition = partitionOf(region);
-    const add = (path: string, message: string) => issues.push({ path, message });
+    const hub = isObject(value.hub) ? value.hub : undefined;
+    const hubAccount = str(hub?.accountId);
+    const network = isObject(value.network) ? value.network : undefined;
+    const server: Record<string, unknown> = isObject(value.server) ? value.server : {};
+    const accounts = isObject(value.accounts) ? value.accounts : {};
 
-    const checkRole = (path: string, arn: string | undefined, account: string) => {
-        if (!arn || !IAM_ROLE_ARN.test(arn)) return;
+    const checkRole = (path: PropertyKey[], arn: unknown, account: unknown) => {
+        // A role or account id that fails its own rule is reported there already.
+        if (typeof arn !== "string" || !IAM_ROLE_ARN.test(arn) || typeof account !== "string" || !ACCOUNT_ID.test(account)) return;
         const [, rolePartition, , , roleAccount] = arn.split(":");
-        if (roleAccount !== account) add(path, `role is in account ${roleAccount}, but the account is ${account}: the provider would refuse to deploy`);
+        if (roleAccount !== account) add(path, `role is in account ${roleAccount}, but the account is ${String(account)}: the provider would refuse to deploy`);
         if (region && rolePartition !== partition) add(path, `partition "${rolePartition}" does not match region ${region} (partition ${partition})`);
     };
     if (hub) {
-        checkRole(`${NAMESPACE}:hub.deployRoleArn`, hub.deployRoleArn, hub.accountId);
-        checkRole(`${NAMESPACE}:hub.previewRoleArn`, hub.previewRoleArn, hub.accountId);
+        checkRole(["hub", "deployRoleArn"], hub.deployRoleArn, hubAccount);
+        checkRole(["hub", "previewRoleArn"], hub.previewRoleArn, hubAccount);
     }
 
-    const seenAccounts = new Map<string, string>(hub ? [[hub.accountId, HUB_KEY]] : []);
+    const seenAccounts = new Map<string, string>(hubAccount ? [[hubAccount, HUB_KEY]] : []);
     for (const [key, spoke] of Object.entries(accounts)) {
-        const path = `${NAMESPACE}:accounts.${key}`;
-        if (!ACCOUNT_KEY.test(key) || key === HUB_KEY) add(path, `account key "${key}" must be lowercase letters, digits or dashes (max 31), starting with a letter, and not "${HUB_KEY}"`);
-        checkRole(`${path}.deployRoleArn`, spoke.deployRoleArn, spoke.accountId);
-        checkRole(`${path}.previewRoleArn`, spoke.previewRoleArn, spoke.accountId);
-        const owner = seenAccounts.get(spoke.accountId);
-        if (owner) add(`${path}.accountId`, `${spoke.accountId} is already ${owner === HUB_KEY ? "the hub account" : `account "${owner}"`}: one provider per account`);
-        else seenAccounts.set(spoke.accountId, key);
+        if (!ACCOUNT_KEY.test(key) || key === HUB_KEY) add(["accounts", key], `account key "${key}" must be lowercase letters, digits or dashes (max 31), starting with a letter, and not "${HUB_KEY}"`);
+        if (!isObject(spoke)) continue;
+        checkRole(["accounts", key, "deployRoleArn"], spoke.deployRoleArn, spoke.accountId);
+        checkRole(["accounts", key, "previewRoleArn"], spoke.previewRoleArn, spoke.accountId);
+        const accountId = str(spoke.accountId);
+        if (!accountId) continue;
+        const owner = seenAccounts.get(accountId);
+        if (owner) add(["accounts", key, "accountId"], `${accountId} is already ${owner === HUB_KEY ? "the hub account" : `account "${owner}"`}: one provider per account`);
+        else seenAccounts.set(accountId, key);
     }
 
-    let networkModel: NetworkModel | undefined;
     if (network) {
-        const path = `${NAMESPACE}:network`;
         const existing = network.vpcId !== undefined || network.subnetIds !== undefined;
         const fresh = network.cidrBlock !== undefined || network.availabilityZones !== undefined;
-        const reused = network.existingEndpoints ?? [];
-        if (new Set(reused).size !== reused.length) add(`${path}.existingEndpoints`, "lists an endpoint twice");
-        if (fresh && reused.length > 0) add(`${path}.existingEndpoints`, "only an existing VPC (vpcId) can have endpoints already; a new VPC gets its own");
-        if (reused.includes("secretsmanager") && server.idpVpcAttached === false) add(`${path}.existingEndpoints`, `lists secretsmanager, but ${NAMESPACE}:server.idpVpcAttached is false: the IdP does not use it`);
-        if (existing && fresh) add(path, "give an existing VPC (vpcId + subnetIds) or a new one (cidrBlock), not both");
-        else if (!existing && !fresh) add(path, "give an existing VPC (vpcId + subnetIds) or a CIDR for a new isolated VPC (cidrBlock)");
+        const reused = strings(network.existingEndpoints);
+        if (new Set(reused).size !== reused.length) add(["network", "existingEndpoints"], "lists an endpoint twice");
+        if (fresh && reused.length > 0) add(["network", "existingEndpoints"], "only an existing VPC (vpcId) can have endpoints already; a new VPC gets its own");
+        if (reused.includes("secretsmanager") && server.idpVpcAttached === false) add(["network", "existingEndpoints"], `lists secretsmanager, but ${NAMESPACE}:server.idpVpcAttached is false: the IdP does not use it`);
+        if (existing && fresh) add(["network"], "give an existing VPC (vpcId + subnetIds) or a new one (cidrBlock), not both");
+        else if (!existing && !fresh) add(["network"], "give an existing VPC (vpcId + subnetIds) or a CIDR for a new isolated VPC (cidrBlock)");
         else if (existing) {
-            if (network.vpcId === undefined) add(`${path}.vpcId`, "is required with subnetIds");
-            if (network.subnetIds === undefined) add(`${path}.subnetIds`, "is required with vpcId: the server's endpoint needs subnets");
-            else if (new Set(network.subnetIds).size !== network.subnetIds.length) add(`${path}.subnetIds`, "lists a subnet twice");
-            if (network.vpcId && network.subnetIds) networkModel = { kind: "existing", vpcId: network.vpcId, subnetIds: network.subnetIds, existingEndpoints: reused, allowedCidrs: network.allowedCidrs };
-        } else if (network.cidrBlock === undefined) add(`${path}.cidrBlock`, "is required with availabilityZones");
-        else {
+            if (network.vpcId === undefined) add(["network", "vpcId"], "is required with subnetIds");
+            const subnets = strings(network.subnetIds);
+            if (network.subnetIds === undefined) add(["network", "subnetIds"], "is required with vpcId: the server's endpoint needs subnets");
+            else if (new Set(subnets).size !== subnets.length) add(["network", "subnetIds"], "lists a subnet twice");
+        } else if (network.cidrBlock === undefined) add(["network", "cidrBlock"], "is required with availabilityZones");
+        else if (typeof network.cidrBlock === "string" && ipaddr.isValidCIDR(network.cidrBlock)) {
             const bits = Number(network.cidrBlock.split("/")[1]);
             const range = network.cidrBlock.includes(":") ? "ipv6" : ipaddr.IPv4.parse(network.cidrBlock.split("/")[0]).range();
-            if (network.cidrBlock.includes(":") || bits < 16 || bits > 24) add(`${path}.cidrBlock`, `"${network.cidrBlock}" must be an IPv4 block from /16 to /24`);
-            else if (range !== "private" && range !== "carrierGradeNat") add(`${path}.cidrBlock`, `"${network.cidrBlock}" is not a private range (10/8, 172.16/12, 192.168/16 or 100.64/10): a closed VPC uses private addresses`);
-            else networkModel = { kind: "new", cidrBlock: network.cidrBlock, availabilityZones: network.availabilityZones ?? DEFAULTS.availabilityZones, allowedCidrs: network.allowedCidrs };
+            if (network.cidrBlock.includes(":") || bits < 16 || bits > 24) add(["network", "cidrBlock"], `"${network.cidrBlock}" must be an IPv4 block from /16 to /24`);
+            else if (range !== "private" && range !== "carrierGradeNat") add(["network", "cidrBlock"], `"${network.cidrBlock}" is not a private range (10/8, 172.16/12, 192.168/16 or 100.64/10): a closed VPC uses private addresses`);
         }
     }
 
-    const protocols = server.protocols ?? DEFAULTS.protocols;
-    const serverPath = `${NAMESPACE}:server`;
-    if (new Set(protocols).size !== protocols.length) add(`${serverPath}.protocols`, "lists a protocol twice");
-    if (protocols.includes("FTPS") && !server.certificateArn) add(`${serverPath}.certificateArn`, "is required when protocols include FTPS (an ACM certificate ARN)");
-    if (!protocols.includes("FTPS") && server.certificateArn) add(`${serverPath}.certificateArn`, "is set but FTPS is not in protocols: it would be ignored");
-    if (server.certificateArn) {
-        const match = ACM_ARN.exec(server.certificateArn);
-        if (!match) add(`${serverPath}.certificateArn`, `"${server.certificateArn}" is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`);
-        else if ((region && match[2] !== region) || (hub && match[3] !== hub.accountId)) add(`${serverPath}.certificateArn`, `the certificate must be in the hub account ${hub?.accountId} and region ${region}, not ${match[3]} ${match[2]}`);
+    const protocols: unknown[] = Array.isArray(server.protocols) ? server.protocols : DEFAULTS.protocols;
+    const certificateArn = str(server.certificateArn);
+    if (new Set(protocols).size !== protocols.length) add(["server", "protocols"], "lists a protocol twice");
+    if (protocols.includes("FTPS") && !certificateArn) add(["server", "certificateArn"], "is required when protocols include FTPS (an ACM certificate ARN)");
+    if (!protocols.includes("FTPS") && certificateArn) add(["server", "certificateArn"], "is set but FTPS is not in protocols: it would be ignored");
+    if (certificateArn) {
+        const match = ACM_ARN.exec(certificateArn);
+        if (!match) add(["server", "certificateArn"], `"${certificateArn}" is not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)`);
+        else if ((region && match[2] !== region) || (hubAccount && match[3] !== hubAccount)) add(["server", "certificateArn"], `the certificate must be in the hub account ${hubAccount} and region ${region}, not ${match[3]} ${match[2]}`);
     }
-    const passiveIp = server.passiveIp ?? DEFAULTS.passiveIp;
-    if (passiveIp !== "AUTO" && !ipaddr.IPv4.isValidFourPartDecimal(passiveIp)) add(`${serverPath}.passiveIp`, `"${passiveIp}" is not AUTO or an IPv4 address`);
-    else if (passiveIp !== "AUTO" && ["unspecified", "broadcast", "multicast", "loopback"].includes(ipaddr.IPv4.parse(passiveIp).range())) {
-        add(`${serverPath}.passiveIp`, `"${passiveIp}" is not an address a client can connect to`);
+    const passiveIp = str(server.passiveIp);
+    if (passiveIp !== undefined && passiveIp !== "AUTO") {
+        if (!ipaddr.IPv4.isValidFourPartDecimal(passiveIp)) add(["server", "passiveIp"], `"${passiveIp}" is not AUTO or an IPv4 address`);
+        else if (["unspecified", "broadcast", "multicast", "loopback"].includes(ipaddr.IPv4.parse(passiveIp).range())) add(["server", "passiveIp"], `"${passiveIp}" is not an address a client can connect to`);
     }
 
-    const bucketModels: BucketModel[] = [];
     const bucketKeys = new Set<string>();
     const physicalNames = new Set<string>();
-    (buckets ?? []).forEach((b, i) => {
-        if (!b || typeof b.name !== "string") return;
-        const path = `${NAMESPACE}:buckets[${i}]`;
-        if (bucketKeys.has(b.name)) add(`${path}.name`, `bucket "${b.name}" is defined twice`);
+    (Array.isArray(value.buckets) ? value.buckets : []).forEach((b: unknown, i) => {
+        if (!isObject(b) || typeof b.name !== "string") return;
+        if (bucketKeys.has(b.name)) add(["buckets", i, "name"], `bucket "${b.name}" is defined twice`);
         bucketKeys.add(b.name);
-        if (b.bucketName) {
-            if (physicalNames.has(b.bucketName)) add(`${path}.bucketName`, `"${b.bucketName}" is used by another bucket`);
-            physicalNames.add(b.bucketName);
+        const physical = str(b.bucketName);
+        if (physical) {
+            if (physicalNames.has(physical)) add(["buckets", i, "bucketName"], `"${physical}" is used by another bucket`);
+            physicalNames.add(physical);
         }
-        const account = b.account ?? HUB_KEY;
+        const account = str(b.account) ?? HUB_KEY;
         if (account !== HUB_KEY && !Object.hasOwn(accounts, account)) {
-            add(`${path}.account`, `account "${account}" is not defined in ${NAMESPACE}:accounts (defined: ${Object.keys(accounts).join(", ") || "none"}; leave it out for the hub)`);
+            add(["buckets", i, "account"], `account "${account}" is not defined in ${NAMESPACE}:accounts (defined: ${Object.keys(accounts).join(", ") || "none"}; leave it out for the hub)`);
         }
-        bucketModels.push({ name: b.name, account, encryption: b.encryption ?? DEFAULTS.encryption, ...(b.bucketName ? { bucketName: b.bucketName } : {}) });
     });
 
-    const userModels: UserModel[] = [];
     const userNames = new Set<string>();
     const homes: { user: string; home: string }[] = [];
-    (users ?? []).forEach((u, i) => {
-        if (!u || typeof u.home !== "string") return;
-        const home = u.home;
-        const path = `${NAMESPACE}:users[${i}]`;
-        if (u.userName !== undefined) {
-            if (userNames.has(u.userName)) add(`${path}.userName`, `user "${u.userName}" is defined twice`);
-            userNames.add(u.userName);
+    const allowed = strings(network?.allowedCidrs).filter((c) => parseCidr(c).ok);
+    (Array.isArray(value.users) ? value.users : []).forEach((u: unknown, i) => {
+        if (!isObject(u)) return;
+        const userName = str(u.userName);
+        if (userName !== undefined) {
+            if (userNames.has(userName)) add(["users", i, "userName"], `user "${userName}" is defined twice`);
+            userNames.add(userName);
         }
-        const slash = home.indexOf("/");
-        const bucket = slash < 0 ? home : home.slice(0, slash);
-        const prefix = slash < 0 ? "" : home.slice(slash + 1);
-        if (!bucketKeys.has(bucket)) add(`${path}.home`, `bucket "${bucket}" is not defined in ${NAMESPACE}:buckets (defined: ${[...bucketKeys].join(", ") || "none"})`);
+        const home = str(u.home);
+        if (home === undefined) return;
+        const { bucket, prefix } = splitHome(home);
+        if (!bucketKeys.has(bucket)) add(["users", i, "home"], `bucket "${bucket}" is not defined in ${NAMESPACE}:buckets (defined: ${[...bucketKeys].join(", ") || "none"})`);
         // The same rule the session policy renderer enforces, reported here before anything deploys.
         const problem = prefix === "" ? "needs a prefix after the bucket: <bucket>/<prefix>" : prefixProblem(prefix);
-        if (problem) add(`${path}.home`, problem);
+        if (problem) add(["users", i, "home"], problem);
         const clash = homes.find((h) => h.home === home || h.home.startsWith(`${home}/`) || home.startsWith(`${h.home}/`));
-        if (clash) add(`${path}.home`, `"${home}" overlaps user "${clash.user}"'s home "${clash.home}": users must not share or nest homes`);
-        homes.push({ user: u.userName ?? `users[${i}]`, home });
-        for (const [j, source] of (u.allowedSourceCidrs ?? []).entries()) {
-            const parsedSource = parseCidr(source);
-            if (!parsedSource.ok || !network) continue;
-            const inside = network.allowedCidrs.some((allowed) => cidrContains(allowed, source));
-            if (!inside) add(`${path}.allowedSourceCidrs[${j}]`, `"${source}" is outside ${NAMESPACE}:network.allowedCidrs (${network.allowedCidrs.join(", ")}): the security group drops it anyway`);
-        }
-        if (u.userName === undefined) return;
-        userModels.push({
-            userName: u.userName, bucket, prefix, access: u.access ?? DEFAULTS.access,
-            ...(u.allowedSourceCidrs ? { allowedSourceCidrs: u.allowedSourceCidrs } : {}),
-            ...(u.passwordVersion !== undefined ? { passwordVersion: u.passwordVersion } : {}),
+        if (clash) add(["users", i, "home"], `"${home}" overlaps user "${clash.user}"'s home "${clash.home}": users must not share or nest homes`);
+        homes.push({ user: userName ?? `users[${i}]`, home });
+        if (!network || allowed.length !== strings(network.allowedCidrs).length) return;
+        strings(u.allowedSourceCidrs).forEach((source, j) => {
+            if (!parseCidr(source).ok) return;
+            if (!allowed.some((outer) => cidrContains(outer, source))) {
+                add(["users", i, "allowedSourceCidrs", j], `"${source}" is outside ${NAMESPACE}:network.allowedCidrs (${allowed.join(", ")}): the security group drops it anyway`);
+            }
         });
     });
 
+    const passwords = value.passwords instanceof Map ? value.passwords : new Map<string, unknown>();
     for (const [user, password] of passwords) {
-        const path = `${NAMESPACE}:passwords.${user}`;
-        if (!userNames.has(user)) add(path, `"${user}" is not a user defined in ${NAMESPACE}:users`);
-        if (typeof password !== "string" || password.length < MIN_PASSWORD_LENGTH) add(path, `must be at least ${MIN_PASSWORD_LENGTH} characters (value not shown)`);
+        if (!userNames.has(user)) add(["passwords", user], `"${user}" is not a user defined in ${NAMESPACE}:users`);
+        if (typeof password !== "string" || password.length < MIN_PASSWORD_LENGTH) add(["passwords", user], `must be at least ${MIN_PASSWORD_LENGTH} characters (value not shown)`);
     }
+}
 
-    if (issues.length > 0 || !hub || !networkModel) return undefined;
+function splitHome(home: string): { bucket: string; prefix: string } {
+    const slash = home.indexOf("/");
+    return slash < 0 ? { bucket: home, prefix: "" } : { bucket: home.slice(0, slash), prefix: home.slice(slash + 1) };
+}
+
+/** The validated config as the program wants it: accounts with keys, the network by kind, homes split. */
+function toModel(c: ConfigValue) {
+    const network = c.network.vpcId !== undefined
+        ? { kind: "existing" as const, vpcId: c.network.vpcId, subnetIds: c.network.subnetIds ?? [], existingEndpoints: c.network.existingEndpoints ?? [], allowedCidrs: c.network.allowedCidrs }
+        : { kind: "new" as const, cidrBlock: c.network.cidrBlock ?? "", availabilityZones: c.network.availabilityZones ?? DEFAULTS.availabilityZones, allowedCidrs: c.network.allowedCidrs };
+    const account = (key: string, a: { accountId: string; deployRoleArn?: string; previewRoleArn?: string }) => ({
+        key, accountId: a.accountId,
+        ...(a.deployRoleArn ? { deployRoleArn: a.deployRoleArn } : {}),
+        ...(a.previewRoleArn ? { previewRoleArn: a.previewRoleArn } : {}),
+    });
+    const { certificateArn, idpReservedConcurrency, ...server } = c.server;
     return {
-        region,
-        hub: { key: HUB_KEY, accountId: hub.accountId, ...(hub.deployRoleArn ? { deployRoleArn: hub.deployRoleArn } : {}), ...(hub.previewRoleArn ? { previewRoleArn: hub.previewRoleArn } : {}) },
-        spokes: Object.entries(accounts).sort(([a], [b]) => a.localeCompare(b)).map(([key, s]) => ({
-            key, accountId: s.accountId, deployRoleArn: s.deployRoleArn, ...(s.previewRoleArn ? { previewRoleArn: s.previewRoleArn } : {}),
+        region: c.region,
+        hub: account(HUB_KEY, c.hub),
+        spokes: Object.entries(c.accounts).sort(([a], [b]) => a.localeCompare(b)).map(([key, s]) => account(key, s)),
+        network,
+        server: { ...server, ...(certificateArn ? { certificateArn } : {}), ...(idpReservedConcurrency !== undefined ? { idpReservedConcurrency } : {}) },
+        buckets: c.buckets.map(({ bucketName, ...b }) => ({ ...b, ...(bucketName ? { bucketName } : {}) })),
+        users: c.users.map(({ home, allowedSourceCidrs, passwordVersion, ...u }) => ({
+            ...u, ...splitHome(home),
+            ...(allowedSourceCidrs ? { allowedSourceCidrs } : {}),
+            ...(passwordVersion !== undefined ? { passwordVersion } : {}),
         })),
-        network: networkModel,
-        server: {
-            protocols,
-            ...(server.certificateArn ? { certificateArn: server.certificateArn } : {}),
-            passiveIp,
-            idpVpcAttached: server.idpVpcAttached ?? DEFAULTS.idpVpcAttached,
-            logRetentionDays: server.logRetentionDays ?? DEFAULTS.logRetentionDays,
-            securityPolicyName: server.securityPolicyName ?? DEFAULTS.securityPolicyName,
-            ...(server.idpReservedConcurrency !== undefined ? { idpReservedConcurrency: server.idpReservedConcurrency } : {}),
-        },
-        buckets: bucketModels,
-        users: userModels,
-        passwords: Object.fromEntries(passwords),
+        /** Plaintext passwords from closed-ftp:passwords (secret config), by user name. */
+        passwords: Object.fromEntries([...c.passwords].map(([user, password]) => [user, String(password)])),
     };
 }
 
