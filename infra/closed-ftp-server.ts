@@ -82,7 +82,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
     readonly idpFunctionArn: pulumi.Output<string>;
     readonly idpRoleArn: pulumi.Output<string>;
     readonly secretPrefix: pulumi.Output<string>;
-    /** The security groups on the server's endpoint, one per 30 client CIDRs of an address family. */
+    /** The security groups on the server's endpoint, one per 29 client CIDRs of an address family. */
     readonly clientSecurityGroupIds: pulumi.Output<string>[];
     /** The interface endpoints Transfer and the IdP use, created or reused, by service. */
     readonly interfaceEndpointIds: Partial<Record<EndpointService, pulumi.Output<string>>>;
@@ -96,6 +96,8 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             throw new Error(`ClosedFtpServer ${name}: protocols include FTPS, which needs certificateArn (an ACM certificate)`);
         }
         if (args.allowedCidrs.length === 0) throw new Error(`ClosedFtpServer ${name}: allowedCidrs is empty, so no client could connect`);
+        const repeated = args.allowedCidrs.find((c, i) => args.allowedCidrs.indexOf(c) !== i);
+        if (repeated) throw new Error(`ClosedFtpServer ${name}: allowedCidrs lists ${repeated} twice (its rules would collide)`);
         if (args.vpcCidrBlocks.length === 0) throw new Error(`ClosedFtpServer ${name}: vpcCidrBlocks is empty; the endpoints must admit the VPC`);
         const groupOf = clientGroupOf(args.allowedCidrs);
         const idpVpcAttached = args.idpVpcAttached ?? DEFAULTS.idpVpcAttached;

@@ -124,10 +124,10 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
     const hubProvider = providers.get(HUB_KEY) as aws.Provider;
     // random has no account, but an explicit provider keeps every resource off the default providers.
     const randomProvider = new random.Provider("random", {});
-    // One secret seed for every user's salt and generated password: a user costs no random resource.
-    const credentialSeed = new random.RandomBytes("credential-seed", { length: 32 }, { provider: randomProvider });
 
     const net = await lookUpNetwork(model, hubProvider);
+    // One secret seed for every user's salt and generated password: a user costs no random resource.
+    const credentialSeed = new random.RandomBytes("credential-seed", { length: 32 }, { provider: randomProvider });
     const vpc = net.kind === "new"
         ? new IsolatedVpc("network", { cidrBlock: net.cidrBlocks[0], availabilityZones: net.availabilityZones }, { provider: hubProvider })
         : undefined;

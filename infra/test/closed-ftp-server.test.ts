@@ -183,6 +183,7 @@ describe("ClosedFtpServer", () => {
         await MockCloud.install();
         assert.throws(() => new ClosedFtpServer("bad", serverArgs({ protocols: ["FTPS"] })), /ClosedFtpServer bad: .*FTPS.*certificateArn/);
         assert.throws(() => new ClosedFtpServer("bad", serverArgs({ allowedCidrs: [] })), /ClosedFtpServer bad: allowedCidrs is empty/);
+        assert.throws(() => new ClosedFtpServer("bad", serverArgs({ allowedCidrs: ["10.1.0.0/16", "10.1.0.0/16"] })), /allowedCidrs lists 10\.1\.0\.0\/16 twice/);
     });
 
     it("lets two servers live side by side: no hard-coded child names", async () => {
