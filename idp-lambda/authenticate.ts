@@ -2,7 +2,7 @@
 // Every refusal is `{}` to Transfer and a reason code to the log; nothing here throws.
 // Everything that restricts or scopes a session fails closed: a value that does not parse denies.
 import * as crypto from "crypto";
-import { DUMMY_PASSWORD_HASH, parsePasswordHash, passwordProblem, verifyPassword } from "./password-hash";
+import { DEFAULT_SCRYPT_PARAMS, DUMMY_PASSWORD_HASH, parsePasswordHash, passwordProblem, ScryptParams, verifyPassword } from "./password-hash";
 import { SecretStore } from "./secret-store";
 import { parseRanges, Range, sourceAllowed } from "./source-address";
 import { IAM_ROLE_ARN, secretNameFor, TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "./transfer-names";
@@ -52,7 +52,10 @@ export const MAX_POLICY_LENGTH = 2048;
 
 const PASSWORD_PROTOCOLS = new Set(["FTP", "FTPS"]);
 const POLICY_VERSIONS = new Set(["2012-10-17", "2008-10-17"]);
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// S3's rule, with the dotted-quad and ".." shapes S3 refuses.
+const BUCKET = /^(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Transfer's limit on an Entry, a Target or a HomeDirectory. */
+const MAX_PATH_LENGTH = 1024;
 
 function parseEvent(event: unknown): TransferEvent | undefined {
     if (typeof event !== "object" || event === null) return undefined;
@@ -77,6 +80,10 @@ function forProtocol(secret: Record<string, unknown>, key: string, protocol: str
     return specific !== undefined ? specific : own(secret, key);
 }
 
+function sameCost(a: ScryptParams, b: ScryptParams): boolean {
+    return a.ln === b.ln && a.r === b.r && a.p === b.p;
+}
+
 // Digests first: equal-length buffers, so the comparison takes the same time whatever the lengths.
 function constantTimeEquals(a: string, b: string): boolean {
     const digest = (s: string) => crypto.createHash("sha256").update(s, "utf8").digest();
@@ -89,6 +96,20 @@ function safeJson(text: string): unknown {
     } catch {
         return undefined;
     }
+}
+
+/** Every key a secret may hold, with or without a protocol prefix. */
+const SECRET_KEYS = ["Password", "PasswordHash", "PublicKey", "Role", "Policy", "HomeDirectoryDetails", "HomeDirectory", "HomeDirectoryType",
+    "AcceptedIpNetwork", "AllowedSourceCidrs"];
+const KNOWN_KEYS = new Set(["", "FTP", "FTPS", "SFTP"].flatMap((prefix) => SECRET_KEYS.map((key) => `${prefix}${key}`)));
+const KNOWN_FOLDED = new Map([...KNOWN_KEYS].map((key) => [key.toLowerCase(), key]));
+
+/**
+ * A key that is one of ours but for case or white space (`AcceptedIPNetwork`, "Policy "): the
+ * operator meant a restriction that would otherwise be silently ignored, so the login fails closed.
+ */
+function nearMissKey(secret: Record<string, unknown>): string | undefined {
+    return Object.keys(secret).find((key) => !KNOWN_KEYS.has(key) && KNOWN_FOLDED.has(key.trim().toLowerCase()));
 }
 
 /**
@@ -128,7 +149,8 @@ function sessionPolicy(value: unknown): string | undefined {
     const { Version: version, Statement: statement } = document as Record<string, unknown>;
     if (version !== undefined && !POLICY_VERSIONS.has(version as string)) return undefined;
     const statements = Array.isArray(statement) ? statement : [statement];
-    if (statements.some((s) => typeof s !== "object" || s === null || Array.isArray(s))) return undefined;
+    if (statements.length === 0) return undefined;
+    if (statements.some((s) => typeof s !== "object" || s === null || Array.isArray(s) || !["Allow", "Deny"].includes((s as Record<string, unknown>).Effect as string))) return undefined;
     return value;
 }
 
@@ -139,13 +161,13 @@ function cleanSegments(segments: string[]): boolean {
 
 /** `/` or `/a/b`: absolute, no `.`/`..` segments. */
 function isEntry(value: unknown): boolean {
-    if (typeof value !== "string" || !value.startsWith("/")) return false;
+    if (typeof value !== "string" || !value.startsWith("/") || value.length > MAX_PATH_LENGTH) return false;
     return value === "/" || cleanSegments(value.slice(1).split("/"));
 }
 
 /** `/<bucket>` or `/<bucket>/<key prefix>` (one trailing slash allowed), no `.`/`..` segments. */
 function isTarget(value: unknown): boolean {
-    if (typeof value !== "string" || !value.startsWith("/")) return false;
+    if (typeof value !== "string" || !value.startsWith("/") || value.length > MAX_PATH_LENGTH) return false;
     const segments = value.slice(1).replace(/\/$/, "").split("/");
     return BUCKET.test(segments[0]) && cleanSegments(segments);
 }
@@ -155,7 +177,9 @@ function homeDirectoryDetails(value: unknown): string | undefined {
     if (!Array.isArray(entries) || entries.length === 0) return undefined;
     const ok = entries.every((e) => typeof e === "object" && e !== null && !Array.isArray(e)
         && Object.keys(e).length === 2 && isEntry(e.Entry) && isTarget(e.Target));
-    return ok ? JSON.stringify(entries) : undefined;
+    // One target per entry: with two, which one Transfer applies is undefined.
+    const distinct = new Set(entries.map((e) => (e as { Entry: string }).Entry)).size === entries.length;
+    return ok && distinct ? JSON.stringify(entries) : undefined;
 }
 
 function publicKeys(value: unknown): string[] {
@@ -193,6 +217,7 @@ export async function authenticate(event: unknown, store: SecretStore, verify: P
     const parsed = safeJson(body);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return deny("malformed-secret");
     const secret = parsed as Record<string, unknown>;
+    if (nearMissKey(secret) !== undefined) return deny("malformed-secret");
 
     const restrictions = sourceRestrictions(secret, e.protocol);
     if (restrictions === "bad") return deny("bad-source-restriction");
@@ -204,7 +229,11 @@ export async function authenticate(event: unknown, store: SecretStore, verify: P
         const credential = credentialFor(secret, e.protocol);
         if (credential.kind === "none") return deny("no-password-in-secret");
         if (credential.kind === "hash") {
-            if (!parsePasswordHash(credential.encoded).ok) return deny("bad-password-hash");
+            const stored = parsePasswordHash(credential.encoded);
+            // Only the default cost: a cheaper or dearer hash would make a wrong password take another
+            // time than an unknown user (the dummy's), telling which names exist. FtpUser re-hashes every
+            // user at the default on the next `pulumi up`, so raising it moves everyone at once.
+            if (!stored.ok || !sameCost(stored.params, DEFAULT_SCRYPT_PARAMS)) return deny("bad-password-hash");
             let matches: boolean;
             try {
                 matches = await verify(password, credential.encoded as string);
@@ -232,17 +261,21 @@ export async function authenticate(event: unknown, store: SecretStore, verify: P
     if (typeof role !== "string" || !IAM_ROLE_ARN.test(role)) return deny("bad-role");
     const policy = forProtocol(secret, "Policy", e.protocol);
     if (policy !== undefined && !sessionPolicy(policy)) return deny("bad-policy");
-    const details = forProtocol(secret, "HomeDirectoryDetails", e.protocol);
-    const home = forProtocol(secret, "HomeDirectory", e.protocol);
+    // The home as a whole, protocol first: any protocol-specific home key means the generic ones are not used.
+    const homePrefix = ["HomeDirectoryDetails", "HomeDirectory", "HomeDirectoryType"].some((k) => own(secret, `${e.protocol}${k}`) !== undefined) ? e.protocol : "";
+    const details = own(secret, `${homePrefix}HomeDirectoryDetails`);
+    const home = own(secret, `${homePrefix}HomeDirectory`);
+    const homeType = own(secret, `${homePrefix}HomeDirectoryType`);
     let homeResponse: TransferResponse = {};
     if (details !== undefined) {
         const rendered = homeDirectoryDetails(details);
-        if (!rendered) return deny("bad-home-directory");
+        if (!rendered || (homeType !== undefined && homeType !== "LOGICAL")) return deny("bad-home-directory");
         homeResponse = { HomeDirectoryDetails: rendered, HomeDirectoryType: "LOGICAL" };
     } else if (home !== undefined) {
-        if (!isTarget(home)) return deny("bad-home-directory");
+        // A LOGICAL type without mappings would leave Transfer a PATH home, which is no chroot.
+        if (!isTarget(home) || (homeType !== undefined && homeType !== "PATH")) return deny("bad-home-directory");
         homeResponse = { HomeDirectory: home as string };
-    }
+    } else if (homeType !== undefined) return deny("bad-home-directory");
     return {
         granted: true, reason, secretName,
         response: { Role: role, ...(policy !== undefined ? { Policy: policy as string } : {}), ...homeResponse, ...response },

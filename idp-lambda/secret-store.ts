@@ -67,19 +67,15 @@ export class SecretsManagerStore implements SecretStore {
 
 export interface CacheOptions {
     ttlMs: number;
-    /** For a missing secret; NEGATIVE_CACHE_TTL_MS unless given, and never above ttlMs. */
-    negativeTtlMs?: number;
     maxEntries: number;
     now?: () => number;
 }
 
-/** How long "no such secret" is remembered (never longer than the cache TTL itself). */
-export const NEGATIVE_CACHE_TTL_MS = 10_000;
-
 /**
  * Caches secrets for a short TTL so a burst of logins reads each secret once, and remembers a missing
- * secret for NEGATIVE_CACHE_TTL_MS so a client retrying an unknown name is not one paid call a try.
- * Failures are never cached. At most maxEntries names are held, found and missing together.
+ * secret just as long, so a client retrying an unknown name is not one paid call a try, and probing a
+ * name twice answers alike whether it exists or not. Failures are never cached. At most maxEntries
+ * names are held, found and missing together.
  */
 export class CachedSecretStore implements SecretStore {
     private readonly entries = new Map<string, { value: string | undefined; expires: number }>();
@@ -105,8 +101,7 @@ export class CachedSecretStore implements SecretStore {
         const value = await this.inner.getSecretString(name);
         // Map keeps insertion order: the first key is the oldest entry.
         if (this.entries.size >= this.options.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
-        const ttlMs = value === undefined ? Math.min(this.options.ttlMs, this.options.negativeTtlMs ?? NEGATIVE_CACHE_TTL_MS) : this.options.ttlMs;
-        this.entries.set(name, { value, expires: this.now() + ttlMs });
+        this.entries.set(name, { value, expires: this.now() + this.options.ttlMs });
         return value;
     }
 

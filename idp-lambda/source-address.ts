@@ -7,7 +7,8 @@ export type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 const IPV4_PART = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = new RegExp(`^${IPV4_PART}(?:\\.${IPV4_PART}){3}$`);
-const IPV4_TAIL = new RegExp(`:${IPV4_PART}(?:\\.${IPV4_PART}){3}$`);
+// A dotted IPv4 tail only in the IPv4-mapped form: ipaddr.js also reads `::10.0.0.5` as mapped.
+const IPV4_TAIL = new RegExp(`^::ffff:${IPV4_PART}(?:\\.${IPV4_PART}){3}$`, "i");
 const PREFIX = /^(?:0|[1-9]\d{0,2})$/;
 
 /** One address, IPv4 in four-part decimal or IPv6 (an embedded IPv4 tail held to the same rule). */
@@ -48,18 +49,25 @@ export function parseRanges(value: unknown): Range[] | undefined {
     return ranges;
 }
 
-// An IPv4 client is also ::ffff:a.b.c.d, so an IPv4-mapped IPv6 range admits it.
-function forms(address: ipaddr.IPv4 | ipaddr.IPv6): (ipaddr.IPv4 | ipaddr.IPv6)[] {
-    if (address.kind() === "ipv6") {
-        const v6 = address as ipaddr.IPv6;
-        return v6.isIPv4MappedAddress() ? [v6.toIPv4Address(), v6] : [v6];
-    }
-    return [address, (address as ipaddr.IPv4).toIPv4MappedAddress()];
+const MAPPED: Range = [ipaddr.IPv6.parse("::ffff:0:0"), 96];
+
+/**
+ * An IPv6 range as the IPv4 range it maps, when it lies inside ::ffff:0:0/96 (`::ffff:10.0.0.0/104`
+ * is 10.0.0.0/8); otherwise it speaks of IPv6 clients only. `::/0` must not admit every IPv4 client.
+ */
+function asIpv4Range([network, bits]: Range): Range | undefined {
+    if (network.kind() !== "ipv6" || bits < 96 || !(network as ipaddr.IPv6).match(MAPPED as never)) return undefined;
+    return [(network as ipaddr.IPv6).toIPv4Address(), bits - 96];
 }
 
 /** True when the (strictly parsed) source address lies in one of the ranges. */
 export function sourceAllowed(sourceIp: string, ranges: Range[]): boolean {
-    const address = parseAddress(sourceIp);
-    if (!address) return false;
-    return forms(address).some((form) => ranges.some(([network, bits]) => network.kind() === form.kind() && form.match([network, bits] as never)));
+    const parsed = parseAddress(sourceIp);
+    if (!parsed) return false;
+    // An IPv4 client seen over IPv6 (::ffff:a.b.c.d) is the IPv4 client.
+    const address = parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress() ? (parsed as ipaddr.IPv6).toIPv4Address() : parsed;
+    return ranges.some((range) => {
+        const [network, bits] = address.kind() === "ipv4" ? asIpv4Range(range) ?? range : range;
+        return network.kind() === address.kind() && address.match([network, bits] as never);
+    });
 }

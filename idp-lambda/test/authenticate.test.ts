@@ -6,9 +6,9 @@ import { SecretStore } from "../secret-store";
 const SERVER = "s-0123456789abcdef0";
 const ROLE = "arn:aws:iam::111111111111:role/ftp-access-role";
 const SALT = Buffer.alloc(16, 7);
-const HASH = hashPassword("right-password-1", SALT, { ln: 10 });
+const HASH = hashPassword("right-password-1", SALT);
 const HOME = JSON.stringify([{ Entry: "/", Target: "/bucket/user1" }]);
-const POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [] });
+const POLICY = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::bucket/user1/*" }] });
 
 function storeWith(secrets: Record<string, unknown>, failing = false): SecretStore {
     return {
@@ -128,6 +128,21 @@ const rows: Row[] = [
     { title: "denies a password with a lone surrogate", event: event({ password: "right-password-1\uD800" }), reason: "bad-password" },
     { title: "denies a stored Password with a lone surrogate, which U+FFFD would match", event: event({ password: "pass-\uFFFD" }), secrets: secretOf({ PasswordHash: undefined, Password: "pass-\uDC00" }), reason: "bad-password-in-secret" },
     { title: "denies a PasswordHash above the cost cap", event: event(), secrets: secretOf({ PasswordHash: "$scrypt$ln=20,r=32,p=16$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }), reason: "bad-password-hash" },
+    // From the red team's review: each of these was a grant.
+    { title: "denies an IPv4 client outside the IPv4 range even when an IPv6 range like ::/0 is also listed", event: event({ sourceIp: "203.0.113.9" }), secrets: secretOf({ AcceptedIpNetwork: "10.0.0.0/8, ::/0" }), reason: "source-ip-not-allowed" },
+    { title: "admits an IPv4 client inside an IPv4-mapped IPv6 range", event: event({ sourceIp: "10.1.2.3" }), secrets: secretOf({ AcceptedIpNetwork: "::ffff:10.0.0.0/104" }), reason: "password-ok",
+        response: { Role: ROLE, Policy: POLICY, HomeDirectoryDetails: HOME, HomeDirectoryType: "LOGICAL" } },
+    { title: "treats a deprecated IPv4-compatible source (::10.0.0.5) as unparsable", event: event({ sourceIp: "::10.0.0.5" }), secrets: secretOf({ AcceptedIpNetwork: "10.0.0.0/8" }), reason: "source-ip-not-allowed" },
+    { title: "lets a protocol's own home win over the generic one, as its credentials do", event: event(), secrets: secretOf({ FTPHomeDirectory: "/bucket/user1-ftp" }), reason: "password-ok",
+        response: { Role: ROLE, Policy: POLICY, HomeDirectory: "/bucket/user1-ftp" } },
+    { title: "denies a restriction key misspelt in case (AcceptedIPNetwork), which would be ignored", event: event(), secrets: secretOf({ AcceptedIPNetwork: "192.168.0.0/16" }), reason: "malformed-secret" },
+    { title: "denies a key with stray white space (\"Policy \")", event: event(), secrets: secretOf({ "Policy ": "{}" }), reason: "malformed-secret" },
+    { title: "denies HomeDirectoryType LOGICAL with only a HomeDirectory (Transfer would use an unconfined PATH home)", event: event(), secrets: secretOf({ HomeDirectoryDetails: undefined, HomeDirectory: "/bucket/user1", HomeDirectoryType: "LOGICAL" }), reason: "bad-home-directory" },
+    { title: "denies a session policy whose statement has no Effect", event: event(), secrets: secretOf({ Policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Action: "s3:*", Resource: "*" }] }) }), reason: "bad-policy" },
+    { title: "denies a session policy with no statement", event: event(), secrets: secretOf({ Policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }), reason: "bad-policy" },
+    { title: "denies two mappings of one Entry (which one Transfer applies is undefined)", event: event(), secrets: secretOf({ HomeDirectoryDetails: JSON.stringify([{ Entry: "/", Target: "/bucket/user1" }, { Entry: "/", Target: "/bucket" }]) }), reason: "bad-home-directory" },
+    { title: "denies an Entry longer than Transfer's 1024 characters", event: event(), secrets: secretOf({ HomeDirectoryDetails: JSON.stringify([{ Entry: `/${"e".repeat(1024)}`, Target: "/bucket/user1" }]) }), reason: "bad-home-directory" },
+    { title: "denies a home in a bucket named like an IP address", event: event(), secrets: secretOf({ HomeDirectoryDetails: undefined, HomeDirectory: "/192.168.1.1/x" }), reason: "bad-home-directory" },
     { title: "checks the source before the password, so a wrong network learns nothing", event: event({ password: "wrong", sourceIp: "192.0.2.1" }), secrets: secretOf({ AllowedSourceCidrs: ["10.10.1.0/24"] }), reason: "source-ip-not-allowed" },
 ];
 
@@ -176,6 +191,9 @@ describe("authenticate: no user-enumeration oracle", () => {
         ["a refused source address", { sourceIp: "192.0.2.1" }, secretOf({ AcceptedIpNetwork: "10.10.1.0/24" }), "source-ip-not-allowed"],
         ["a wrong plaintext password", { password: "wrong-password-1" }, secretOf({ PasswordHash: undefined, Password: "right-password-1" }), "wrong-password"],
         ["a hash above the cost cap", {}, secretOf({ PasswordHash: "$scrypt$ln=20,r=32,p=16$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }), "bad-password-hash"],
+        // A cheaper (or dearer) hash would take another time than the dummy: which users exist would show.
+        ["a hash below the default cost, right password or not", {}, secretOf({ PasswordHash: hashPassword("right-password-1", SALT, { ln: 10 }) }), "bad-password-hash"],
+        ["a hash above the default cost but within the cap", { password: "wrong-password-1" }, secretOf({ PasswordHash: "$scrypt$ln=15,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" }), "bad-password-hash"],
         ["a secret without a password", {}, secretOf({ PasswordHash: undefined }), "no-password-in-secret"],
         ["a malformed secret", {}, { [`aws/transfer/${SERVER}/user1`]: "{" }, "malformed-secret"],
     ];

@@ -15,7 +15,7 @@ import { loopbackEnv, startLoopbackSecretsManager } from "../test-support/loopba
 const SERVER = "s-0123456789abcdef0";
 const ROLE = "arn:aws:iam::111111111111:role/ftp-access-role";
 const PASSWORD = "the-one-right-password";
-const HASH = hashPassword(PASSWORD, Buffer.alloc(16, 9), { ln: 10 });
+const HASH = hashPassword(PASSWORD, Buffer.alloc(16, 9));
 const SECRET_BODY = JSON.stringify({ PasswordHash: HASH, Password: PASSWORD, Role: ROLE, PublicKey: "ssh-ed25519 AAAAKEY", HomeDirectory: "/bucket/u" });
 const store: SecretStore = { async getSecretString(name) { return name.startsWith(`aws/transfer/${SERVER}/`) ? SECRET_BODY : undefined; } };
 
@@ -71,6 +71,15 @@ describe("handler properties (fast-check)", () => {
             const passwordAuth = typeof event.password === "string" && event.password !== "";
             if (decision.granted && passwordAuth) assert.strictEqual(decision.response.PublicKeys, undefined);
         }), { numRuns: 200 });
+    });
+
+    it("logs only the shape of a user name Transfer's rule refuses: it may be a password typed in the wrong field", async () => {
+        const typedPassword = "hunter2 was my password!";
+        const lines = await loggedBy(() => handler({ username: typedPassword, password: "x-password-1", protocol: "FTP", serverId: SERVER, sourceIp: "10.0.0.1" }));
+        const logged = JSON.parse(lines[0]) as Record<string, unknown>;
+        assert.strictEqual(logged.reason, "bad-username");
+        assert.match(String(logged.username), /^\[refused name: 24 characters, sha256 [0-9a-f]{8}\]$/);
+        assert.ok(!lines.join("\n").includes("hunter2"), lines.join("\n"));
     });
 
     it("never logs a password, hash or secret body", async () => {
@@ -160,7 +169,7 @@ describe("secret properties (fast-check): the newer format, restrictions and sco
     const mostly = <T,>(good: T[], bad: unknown[]): fc.Arbitrary<unknown> => fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
     const restriction = mostly(Object.keys(ADMITS), ["010.10.1.0/24", "10.10.1/24", "", "10.10.1.5/24", "any"]);
     const passwords = ["pw-generic-1", "pw-ftp-1", "pw-ftps-1", "pw-sftp-1", "pw-hash-1"];
-    const HASHED = hashPassword("pw-hash-1", Buffer.alloc(16, 4), { ln: 10 });
+    const HASHED = hashPassword("pw-hash-1", Buffer.alloc(16, 4));
     const HOSTILE = "$scrypt$ln=20,r=32,p=16$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
     const secretArb = fc.record({
         Password: fc.constantFrom("pw-generic-1", "", 5, null, "pw-\uDC00"),

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
-import { CachedSecretStore, cacheTtlSecondsFrom, createSecretsManagerClient, LookupDeadlineError, NEGATIVE_CACHE_TTL_MS, SecretsManagerStore, SecretStore } from "../secret-store";
+import { CachedSecretStore, cacheTtlSecondsFrom, createSecretsManagerClient, LookupDeadlineError, SecretsManagerStore, SecretStore } from "../secret-store";
 import { loopbackEnv, startLoopbackSecretsManager } from "../test-support/loopback-secrets-manager";
 
 function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
@@ -83,28 +83,25 @@ describe("secret cache", () => {
         assert.strictEqual(cache.lastLookup, "miss");
     });
 
-    it("remembers a missing secret for the negative TTL only, so a spray of one name is one call per 10 s", async () => {
+    it("remembers a missing secret exactly as long as a found one: a spray of one name is one call per TTL, and two probes cannot tell the names apart", async () => {
         let now = 1000;
-        const values: Record<string, string> = {};
+        const values: Record<string, string> = { alice: "secret" };
         const { reads, store } = counting(values);
         const cache = new CachedSecretStore(store, { ttlMs: 30_000, maxEntries: 10, now: () => now });
-        for (let i = 0; i < 100; i++) assert.strictEqual(await cache.getSecretString("new"), undefined);
-        assert.deepStrictEqual(reads, ["new"]);
-        assert.strictEqual(cache.lastLookup, "hit");
-        values.new = "1";
-        now += NEGATIVE_CACHE_TTL_MS + 1;
-        assert.strictEqual(await cache.getSecretString("new"), "1");
-        assert.deepStrictEqual(reads, ["new", "new"]);
-    });
-
-    it("never remembers a missing secret longer than the cache TTL", async () => {
-        let now = 0;
-        const { reads, store } = counting({});
-        const cache = new CachedSecretStore(store, { ttlMs: 2000, maxEntries: 10, now: () => now });
-        await cache.getSecretString("x");
-        now += 2001;
-        await cache.getSecretString("x");
-        assert.deepStrictEqual(reads, ["x", "x"]);
+        for (let i = 0; i < 100; i++) assert.strictEqual(await cache.getSecretString("mallory"), undefined);
+        assert.deepStrictEqual(reads, ["mallory"]);
+        await cache.getSecretString("alice");
+        // 15 s later, a second probe of each: both from the cache, alike.
+        now += 15_000;
+        await cache.getSecretString("alice");
+        const aliceLookup = cache.lastLookup;
+        await cache.getSecretString("mallory");
+        assert.deepStrictEqual([aliceLookup, cache.lastLookup], ["hit", "hit"]);
+        // Past the TTL both are asked again; a user created meanwhile is found.
+        values.mallory = "new";
+        now += 30_001;
+        assert.strictEqual(await cache.getSecretString("mallory"), "new");
+        assert.deepStrictEqual(reads, ["mallory", "alice", "mallory"]);
     });
 
     it("does not cache a failure", async () => {
