@@ -1,6 +1,7 @@
 // `npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <project dir>]`
 import * as path from "path";
 import { ConfigValidationError } from "../stacks/config";
+import { credentialsFrom, CREDENTIALS_ENV } from "../stacks/credentials";
 import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
 import { PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
 
@@ -55,7 +56,9 @@ async function main(): Promise<number> {
         return 0;
     }
     try {
-        const run = await runPlan(flags.stack, readStackFile(flags.stack, flags.dir), { firstPreview: flags.firstPreview });
+        // CLOSED_FTP_CREDENTIALS=preview plans with the preview roles, as the pull-request preview runs.
+        const credentials = credentialsFrom(process.env[CREDENTIALS_ENV]);
+        const run = await runPlan(flags.stack, readStackFile(flags.stack, flags.dir), { firstPreview: flags.firstPreview, credentials });
         if (flags.json) console.log(JSON.stringify(renderPlan(run.document, flags.showSecrets), null, 2));
         else console.log(summarizePlan(run, flags.showSecrets));
         return 0;

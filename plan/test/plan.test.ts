@@ -10,7 +10,11 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 function plan(...args: string[]) {
-    const result = spawnSync(TSX, [path.join(ROOT, "plan", "cli.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+    return planWith({}, ...args);
+}
+
+function planWith(env: Record<string, string>, ...args: string[]) {
+    const result = spawnSync(TSX, [path.join(ROOT, "plan", "cli.ts"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, ...env } });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -63,6 +67,13 @@ describe("npm run plan", () => {
         const rule = first.resources.find((r) => r.name === "ftp-ftp-10-10-0-0-16");
         assert.deepStrictEqual([rule?.inputs.securityGroupId, rule?.inputs.cidrIpv4], ["[unknown]", "10.10.0.0/16"]);
         assert.strictEqual(first.resources.length, json.resources.length, "a first preview plans the same resources");
+    });
+
+    it("plans with the read-only preview roles under CLOSED_FTP_CREDENTIALS=preview, as the pull-request preview runs", () => {
+        const run = planWith({ CLOSED_FTP_CREDENTIALS: "preview" }, "--stack", "dev");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const assumed = run.stdout.split("\n").filter((l) => l.startsWith("account ")).map((l) => /assumes (\S+?)\)/.exec(l)?.[1]);
+        assert.deepStrictEqual(assumed, ["111111111111", "222222222222", "333333333333"].map((a) => `arn:aws:iam::${a}:role/closed-ftp-preview`));
     });
 
     it("shows secrets with --show-secrets", () => {
