@@ -102,14 +102,31 @@ function safeJson(text: string): unknown {
 const SECRET_KEYS = ["Password", "PasswordHash", "PublicKey", "Role", "Policy", "HomeDirectoryDetails", "HomeDirectory", "HomeDirectoryType",
     "AcceptedIpNetwork", "AllowedSourceCidrs"];
 const KNOWN_KEYS = new Set(["", "FTP", "FTPS", "SFTP"].flatMap((prefix) => SECRET_KEYS.map((key) => `${prefix}${key}`)));
-const KNOWN_FOLDED = new Map([...KNOWN_KEYS].map((key) => [key.toLowerCase(), key]));
+const fold = (key: string) => key.toLowerCase().replace(/[^a-z0-9]/g, "");
+const KNOWN_FOLDED = [...KNOWN_KEYS].map(fold);
+
+/** True when two folded keys are one edit apart (a letter missing, extra or changed). */
+function oneEditApart(a: string, b: string): boolean {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    const [restA, restB] = [a.slice(i), b.slice(i)];
+    return restA.slice(1) === restB.slice(1) || restA === restB.slice(1) || restA.slice(1) === restB;
+}
 
 /**
- * A key that is one of ours but for case or white space (`AcceptedIPNetwork`, "Policy "): the
- * operator meant a restriction that would otherwise be silently ignored, so the login fails closed.
+ * A key that is almost one of ours (`AcceptedIPNetwork`, "Policy ", `FTP_AcceptedIpNetwork`,
+ * `AcceptedIpNetworks`, `AllowedSourceCidr`) or holds anything but printable ASCII: the operator
+ * meant a restriction that would otherwise be silently ignored, so the login fails closed. Keys
+ * far from ours (a `Description`, say) are left alone.
  */
 function nearMissKey(secret: Record<string, unknown>): string | undefined {
-    return Object.keys(secret).find((key) => !KNOWN_KEYS.has(key) && KNOWN_FOLDED.has(key.trim().toLowerCase()));
+    return Object.keys(secret).find((key) => {
+        if (KNOWN_KEYS.has(key)) return false;
+        if (!/^[\x21-\x7e]+$/.test(key)) return true;
+        const folded = fold(key);
+        return KNOWN_FOLDED.some((known) => folded === known || (folded.length >= 6 && oneEditApart(folded, known)));
+    });
 }
 
 /**
@@ -151,7 +168,9 @@ function sessionPolicy(value: unknown): string | undefined {
     const statements = Array.isArray(statement) ? statement : [statement];
     if (statements.length === 0) return undefined;
     if (statements.some((s) => typeof s !== "object" || s === null || Array.isArray(s) || !["Allow", "Deny"].includes((s as Record<string, unknown>).Effect as string))) return undefined;
-    return value;
+    // What was checked is what is sent: with a duplicate key, IAM could read another value than JSON.parse did.
+    const rendered = JSON.stringify(document);
+    return rendered.length <= MAX_POLICY_LENGTH ? rendered : undefined;
 }
 
 // Path segments: no empty, `.` or `..` segment, nothing unprintable.
@@ -161,13 +180,13 @@ function cleanSegments(segments: string[]): boolean {
 
 /** `/` or `/a/b`: absolute, no `.`/`..` segments. */
 function isEntry(value: unknown): boolean {
-    if (typeof value !== "string" || !value.startsWith("/") || value.length > MAX_PATH_LENGTH) return false;
+    if (typeof value !== "string" || !value.startsWith("/") || Buffer.byteLength(value) > MAX_PATH_LENGTH) return false;
     return value === "/" || cleanSegments(value.slice(1).split("/"));
 }
 
 /** `/<bucket>` or `/<bucket>/<key prefix>` (one trailing slash allowed), no `.`/`..` segments. */
 function isTarget(value: unknown): boolean {
-    if (typeof value !== "string" || !value.startsWith("/") || value.length > MAX_PATH_LENGTH) return false;
+    if (typeof value !== "string" || !value.startsWith("/") || Buffer.byteLength(value) > MAX_PATH_LENGTH) return false;
     const segments = value.slice(1).replace(/\/$/, "").split("/");
     return BUCKET.test(segments[0]) && cleanSegments(segments);
 }
@@ -259,8 +278,9 @@ export async function authenticate(event: unknown, store: SecretStore, verify: P
     const role = forProtocol(secret, "Role", e.protocol);
     if (role === undefined || role === "") return deny("no-role");
     if (typeof role !== "string" || !IAM_ROLE_ARN.test(role)) return deny("bad-role");
-    const policy = forProtocol(secret, "Policy", e.protocol);
-    if (policy !== undefined && !sessionPolicy(policy)) return deny("bad-policy");
+    const rawPolicy = forProtocol(secret, "Policy", e.protocol);
+    const policy = rawPolicy === undefined ? undefined : sessionPolicy(rawPolicy);
+    if (rawPolicy !== undefined && policy === undefined) return deny("bad-policy");
     // The home as a whole, protocol first: any protocol-specific home key means the generic ones are not used.
     const homePrefix = ["HomeDirectoryDetails", "HomeDirectory", "HomeDirectoryType"].some((k) => own(secret, `${e.protocol}${k}`) !== undefined) ? e.protocol : "";
     const details = own(secret, `${homePrefix}HomeDirectoryDetails`);
@@ -272,12 +292,13 @@ export async function authenticate(event: unknown, store: SecretStore, verify: P
         if (!rendered || (homeType !== undefined && homeType !== "LOGICAL")) return deny("bad-home-directory");
         homeResponse = { HomeDirectoryDetails: rendered, HomeDirectoryType: "LOGICAL" };
     } else if (home !== undefined) {
-        // A LOGICAL type without mappings would leave Transfer a PATH home, which is no chroot.
-        if (!isTarget(home) || (homeType !== undefined && homeType !== "PATH")) return deny("bad-home-directory");
+        // A LOGICAL type without mappings, at either level, would leave Transfer a PATH home, which is no chroot.
+        const logicalAnywhere = [own(secret, "HomeDirectoryType"), own(secret, `${e.protocol}HomeDirectoryType`)].some((t) => t !== undefined && t !== "PATH");
+        if (!isTarget(home) || logicalAnywhere) return deny("bad-home-directory");
         homeResponse = { HomeDirectory: home as string };
     } else if (homeType !== undefined) return deny("bad-home-directory");
     return {
         granted: true, reason, secretName,
-        response: { Role: role, ...(policy !== undefined ? { Policy: policy as string } : {}), ...homeResponse, ...response },
+        response: { Role: role, ...(policy !== undefined ? { Policy: policy } : {}), ...homeResponse, ...response },
     };
 }

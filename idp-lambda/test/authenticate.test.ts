@@ -143,6 +143,14 @@ const rows: Row[] = [
     { title: "denies two mappings of one Entry (which one Transfer applies is undefined)", event: event(), secrets: secretOf({ HomeDirectoryDetails: JSON.stringify([{ Entry: "/", Target: "/bucket/user1" }, { Entry: "/", Target: "/bucket" }]) }), reason: "bad-home-directory" },
     { title: "denies an Entry longer than Transfer's 1024 characters", event: event(), secrets: secretOf({ HomeDirectoryDetails: JSON.stringify([{ Entry: `/${"e".repeat(1024)}`, Target: "/bucket/user1" }]) }), reason: "bad-home-directory" },
     { title: "denies a home in a bucket named like an IP address", event: event(), secrets: secretOf({ HomeDirectoryDetails: undefined, HomeDirectory: "/192.168.1.1/x" }), reason: "bad-home-directory" },
+    // From the second review.
+    { title: "denies a generic LOGICAL type when the protocol's own home is a PATH (no chroot)", event: event(), secrets: secretOf({ HomeDirectoryType: "LOGICAL", FTPHomeDirectory: "/bucket/user1-ftp" }), reason: "bad-home-directory" },
+    ...["AcceptedIpNetworks", "AllowedSourceCidr", "FTP AcceptedIpNetwork", "FTP_AcceptedIpNetwork", "Accepted_Ip_Network", "AcceptedIpNetwor", "AcceptedIpNetwork\u200b", "PublicKeys"].map((key): Row => (
+        { title: `denies the near-miss key ${JSON.stringify(key)}`, event: event({ sourceIp: "203.0.113.9" }), secrets: secretOf({ [key]: "10.10.1.0/24" }), reason: "malformed-secret" })),
+    { title: "leaves a key far from any of ours alone (a Description)", event: event(), secrets: secretOf({ Description: "partner A's drop" }), reason: "password-ok",
+        response: { Role: ROLE, Policy: POLICY, HomeDirectoryDetails: HOME, HomeDirectoryType: "LOGICAL" } },
+    { title: "sends on the policy it checked: duplicate keys cannot smuggle a statement-less one", event: event(), secrets: secretOf({ Policy: `{"Version":"2012-10-17","Statement":[],"Statement":${JSON.stringify(JSON.parse(POLICY).Statement)}}` }), reason: "password-ok",
+        response: { Role: ROLE, Policy: POLICY, HomeDirectoryDetails: HOME, HomeDirectoryType: "LOGICAL" } },
     { title: "checks the source before the password, so a wrong network learns nothing", event: event({ password: "wrong", sourceIp: "192.0.2.1" }), secrets: secretOf({ AllowedSourceCidrs: ["10.10.1.0/24"] }), reason: "source-ip-not-allowed" },
 ];
 

@@ -78,7 +78,7 @@ describe("handler properties (fast-check)", () => {
         const lines = await loggedBy(() => handler({ username: typedPassword, password: "x-password-1", protocol: "FTP", serverId: SERVER, sourceIp: "10.0.0.1" }));
         const logged = JSON.parse(lines[0]) as Record<string, unknown>;
         assert.strictEqual(logged.reason, "bad-username");
-        assert.match(String(logged.username), /^\[refused name: 24 characters, sha256 [0-9a-f]{8}\]$/);
+        assert.match(String(logged.username), /^\[refused name: 24 characters, fingerprint [0-9a-f]{8}\]$/);
         assert.ok(!lines.join("\n").includes("hunter2"), lines.join("\n"));
     });
 
