@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { buildIdpBundle } from "../idp-lambda/build";
-import { DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol } from "./model";
+import { DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol, REUSED_STS_ENDPOINT_TAG } from "./model";
 import { idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy } from "./policies";
 
 /**
@@ -216,6 +216,8 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             function: idpFunction.arn,
             securityPolicyName: args.securityPolicyName ?? DEFAULTS.securityPolicyName,
             structuredLogDestinations: [pulumi.interpolate`${transferLogGroup.arn}:*`],
+            // A reused endpoint is only read, and reads never reach a policy pack: name it where the guardrail looks.
+            ...(existing.sts !== undefined ? { tags: { [REUSED_STS_ENDPOINT_TAG]: existing.sts } } : {}),
         }, { parent: this, dependsOn: [endpoints.get("sts") as aws.ec2.VpcEndpoint] });
 
         new aws.lambda.Permission(`${name}-idp-invoke`, {

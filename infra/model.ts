@@ -26,6 +26,12 @@ export type EndpointService = (typeof ENDPOINT_SERVICES)[number];
 /** The account key of the hub in the stack model (spoke keys are the config's own). */
 export const HUB_KEY = "hub";
 
+/**
+ * The tag a server carries naming the STS endpoint it reuses: reads never reach a policy pack
+ * (https://github.com/pulumi/pulumi/issues/3950), so the STS guardrail finds a reused endpoint here.
+ */
+export const REUSED_STS_ENDPOINT_TAG = "closed-ftp:reused-sts-endpoint";
+
 /** FTP control and the passive data range (FTP/FTPS on Transfer are passive-only). */
 export const FTP_CONTROL_PORT = 21;
 export const FTP_PASSIVE_PORTS = { from: 8192, to: 8200 } as const;

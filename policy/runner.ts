@@ -173,8 +173,9 @@ export async function startPolicyPack(packDir = PACK_DIR): Promise<RunningPack> 
             if (provider) request.setProvider(provider);
             collect(await call(analyzerClient.analyze.bind(analyzerClient), request), r.urn);
         }
-        // At the end the engine analyzes the whole stack with every resource's outputs.
-        const resources = plan.resources.map((r) => {
+        // At the end the engine analyzes the whole stack with every resource's outputs, except reads,
+        // which it never sends (https://github.com/pulumi/pulumi/issues/3950).
+        const resources = plan.resources.filter((r) => !r.read).map((r) => {
             const resource = new analyzer.AnalyzerResource().setType(r.type).setName(r.name).setUrn(r.urn)
                 .setProperties(struct({ ...r.state, ...r.inputs })).setParent(r.parent ?? "").setDependenciesList(r.dependencies ?? []).setOptions(optionsOf(r));
             const provider = providerOf(r);

@@ -257,5 +257,7 @@ describe("ClosedFtpServer", () => {
         assert.throws(() => cloud.find("aws:ec2/securityGroup:SecurityGroup", "ftp-endpoints-sg"), /no aws:ec2\/securityGroup:SecurityGroup named "ftp-endpoints-sg"/);
         const server = cloud.find("aws:transfer/server:Server", "ftp");
         assert.ok(server.dependencies.some((urn) => urn.endsWith("::ftp-sts")), "the server waits for the STS endpoint it relies on");
+        // Reads never reach a policy pack: the server names the endpoint it relies on for the STS guardrail.
+        assert.deepStrictEqual(server.inputs.tags, { "closed-ftp:reused-sts-endpoint": sts });
     });
 });

@@ -1,5 +1,5 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { FTP_CONTROL_PORT, FTP_PASSIVE_PORTS } from "../../infra/model";
+import { FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, REUSED_STS_ENDPOINT_TAG } from "../../infra/model";
 import { TRANSFER_SERVER } from "./transfer";
 
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
@@ -89,7 +89,10 @@ export const stsEndpointForTransferVpc: StackValidationPolicy = {
             const vpcSources = (server.propertyDependencies.endpointDetails ?? []).map((d) => d.urn);
             const covered = endpoints.some((e) => (vpcId !== undefined && e.props.vpcId === vpcId)
                 || (e.propertyDependencies.vpcId ?? []).some((d) => vpcSources.includes(d.urn)));
-            if (!covered) reportViolation(`Transfer server ${server.name} is in VPC ${vpcId ?? "(unknown)"} with no STS interface endpoint with private DNS on`, server.urn);
+            // A reused endpoint is read, not managed, and reads never reach a policy pack: the program checked it
+            // (live, private DNS on) before creating anything, and names it on the server.
+            const reused = /^vpce-[0-9a-f]+$/.test(String((server.props.tags ?? {})[REUSED_STS_ENDPOINT_TAG] ?? ""));
+            if (!covered && !reused) reportViolation(`Transfer server ${server.name} is in VPC ${vpcId ?? "(unknown)"} with no STS interface endpoint with private DNS on`, server.urn);
         }
     },
 };

@@ -110,6 +110,16 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
         assert.deepStrictEqual(await violationsOf(JSON.parse(JSON.stringify(renderPlan(reused.document, false)))), []);
     });
 
+    it("passes a reused STS endpoint as a real preview sees it, without the read (reads never reach a policy pack), and refuses a forged tag", async () => {
+        const stack = readStackFile("dev", ROOT);
+        const network = { ...JSON.parse(stack.config["closed-ftp:network"]), existingEndpoints: ["sts"] };
+        const reused: PlanDocument = JSON.parse(JSON.stringify(renderPlan((await runPlan("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify(network) } })).document, false)));
+        assert.ok(reused.resources.some((r) => r.read && r.name === "ftp-sts"), "the plan reads the endpoint");
+        assert.deepStrictEqual(await violationsOf(reused), []);
+        const forged = await violationsOf(mutated(reused, (p) => (find(p, "aws:transfer/server:Server").inputs.tags = { "closed-ftp:reused-sts-endpoint": "none" })));
+        assert.deepStrictEqual([...new Set(forged.map((v) => v.policy))], ["sts-endpoint-for-transfer-vpc"]);
+    });
+
     it("refuses a Transfer VPC with no STS endpoint at all, created or reused", async () => {
         const violations = await violationsOf(mutated(dev, (p) => (p.resources = p.resources.filter((r) => !(r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.name === "ftp-sts")))));
         assert.deepStrictEqual([...new Set(violations.map((v) => v.policy))], ["sts-endpoint-for-transfer-vpc"]);
