@@ -3,8 +3,8 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { parseArgs } from "util";
 import { PlanInputError, readStackFile, runPlan } from "../plan/plan";
+import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
 import { ConfigValidationError } from "../stacks/config";
 import { rehearsalModel, RehearsalModel } from "./model";
 import { DEFAULT_PASSIVE_PORTS, DEFAULT_PORT, describeEvent, HOST, Rehearsal, startRehearsal } from "./server";
@@ -22,7 +22,7 @@ by the plan's own policies, objects on disk under DIR/<bucket>/<key>. Ctrl-C sto
                         rehearse a user whose allowedSourceCidrs exclude loopback
   --dir <path>          where Pulumi.yaml and the stack files are (default: the project root)`;
 
-export class FlagError extends Error {}
+export { FlagError };
 
 export interface Flags {
     stack: string;
@@ -39,23 +39,10 @@ function port(flag: string, text: string, min: number): number {
 }
 
 export function parseFlags(argv: string[]): Flags | "help" {
-    let values;
-    try {
-        ({ values } = parseArgs({
-            args: argv,
-            options: {
-                stack: { type: "string", short: "s" }, port: { type: "string" }, "passive-ports": { type: "string" }, data: { type: "string" },
-                "source-ip": { type: "string" }, dir: { type: "string" }, help: { type: "boolean", short: "h" },
-            },
-            strict: true,
-            allowPositionals: false,
-        }));
-    } catch (err) {
-        // parseArgs says "Unknown option '--x'" or "Option '--port <value>' argument missing": keep the flag's name in front.
-        const message = (err as Error).message;
-        const flag = /'(-{1,2}[\w-]+)/.exec(message)?.[1];
-        throw new FlagError(/Unknown option/.test(message) && flag ? `unknown flag "${flag}"` : flag ? `${flag} needs a value` : message);
-    }
+    const values = parseCliFlags(argv, {
+        stack: { type: "string", short: "s" }, port: { type: "string" }, "passive-ports": { type: "string" }, data: { type: "string" },
+        "source-ip": { type: "string" }, dir: { type: "string" }, help: { type: "boolean", short: "h" },
+    });
     if (values.help) return "help";
     if (!values.stack) throw new FlagError("--stack is required (e.g. --stack dev)");
     if (!/^[\w.-]+$/.test(values.stack)) throw new FlagError(`--stack "${values.stack}": a stack name has only letters, digits, "-", "_" and "."`);
