@@ -1,19 +1,22 @@
-// `npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <project dir>]`
+// `npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <stack file dir>]`
 import * as path from "path";
 import { ConfigValidationError } from "../stacks/config";
 import { credentialsFrom, CREDENTIALS_ENV } from "../stacks/credentials";
 import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
 import { PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
+import { ProgramError, ProjectFileError } from "./runner";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <project dir>]
+const USAGE = `usage: npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <stack file dir>]
 
-Runs the closed-ftp program against a mock cloud with Pulumi.<name>.yaml: no engine, no AWS.
+Runs the closed-ftp program with Pulumi.<name>.yaml the way \`pulumi preview\` does (Pulumi's own
+runner), against a mock cloud instead of the engine and AWS.
   --stack <name>    the stack whose Pulumi.<name>.yaml to read (required)
   --json            print one JSON document (resources, inputs, state, outputs) instead of the summary
   --show-secrets    print secret values instead of "[secret]" (secure: values are placeholders offline)
   --first-preview   plan as the first \`pulumi preview\` of a new stack sees it: every value the cloud
                     computes (ids, ARNs, unique ids, endpoint DNS) is "[unknown]"
-  --dir <path>      where Pulumi.yaml and the stack files are (default: the project root)`;
+  --dir <path>      where the stack file is (default: the project root); the program is always this
+                    project's (Pulumi.yaml, main: stacks/index.ts)`;
 
 interface Flags {
     stack: string;
@@ -63,7 +66,12 @@ async function main(): Promise<number> {
         else console.log(summarizePlan(run, flags.showSecrets));
         return 0;
     } catch (err) {
-        if (err instanceof ConfigValidationError || err instanceof PlanInputError) {
+        if (err instanceof ConfigValidationError || err instanceof PlanInputError || err instanceof ProjectFileError) {
+            console.error(`plan: ${err.message}`);
+            return 1;
+        }
+        // The program's own words, as \`pulumi preview\` prints them (a config error: every issue with its path).
+        if (err instanceof ProgramError) {
             console.error(`plan: ${err.message}`);
             return 1;
         }
@@ -73,6 +81,6 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => {
-    // The mock runtime keeps no handles open that matter; exit with the verdict as soon as it is printed.
+    // The runner and the mock cloud are stopped by now; exit with the verdict.
     process.exitCode = code;
 });

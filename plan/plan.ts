@@ -1,15 +1,17 @@
-// The offline plan: the real program on the mock cloud, with a stack file's config.
+// The offline plan: the real program, run by Pulumi's own runner against the mock cloud, with a
+// stack file's config.
 import * as fs from "fs";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { readStackConfig } from "../stacks/config";
-import { Credentials } from "../stacks/credentials";
-import { deployClosedFtp } from "../stacks/program";
+import { ConfigValidationError } from "../stacks/config";
+import { Credentials, CREDENTIALS_ENV } from "../stacks/credentials";
 import { MockCloud, MockVpc, revealSecrets, worldAsDeclared } from "./mock-cloud";
+import { ProgramError, runProgram } from "./runner";
 import { PlanDocument } from "./format";
 
 export const PROJECT = "closed-ftp";
+/** This repository: the project whose program the plan runs. */
+export const PROJECT_DIR = path.resolve(__dirname, "..");
 /** What a `secure:` value becomes offline: long enough to pass the password rules, obviously fake. */
 export const OFFLINE_SECRET = "offline-plan-placeholder-secret";
 
@@ -69,30 +71,6 @@ export function readStackFile(stack: string, dir: string): StackConfig {
     return { config, secretKeys };
 }
 
-// Output's own promise rejects when an apply throws, where a resolving apply would wait forever.
-interface OutputInternals<T> {
-    promise(withUnknowns?: boolean): Promise<T>;
-    isSecret: Promise<boolean>;
-    isKnown: Promise<boolean>;
-}
-
-async function resolveDeep(value: unknown): Promise<unknown> {
-    if (pulumi.Output.isInstance(value)) {
-        const internals = value as unknown as OutputInternals<unknown>;
-        // With unknowns: a first preview's computed values stay visible as unknown instead of vanishing.
-        const [resolved, secret, known] = await Promise.all([internals.promise(true), internals.isSecret, internals.isKnown]);
-        // An unknown resource output resolves to nothing at all: say so rather than drop it.
-        const inner = !known && resolved === undefined ? pulumi.unknown : await resolveDeep(resolved);
-        return secret ? { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: inner } : inner;
-    }
-    if (Array.isArray(value)) return Promise.all(value.map(resolveDeep));
-    if (typeof value === "object" && value !== null && !(value instanceof Promise)) {
-        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveDeep(v)] as const));
-        return Object.fromEntries(entries.filter(([, v]) => v !== undefined));
-    }
-    return value instanceof Promise ? resolveDeep(await value) : value;
-}
-
 export interface PlanRun {
     cloud: MockCloud;
     /** Resources and outputs with secret markers kept; render with `renderPlan`. */
@@ -107,6 +85,8 @@ export interface PlanOptions {
     /** The existing VPCs of the hub account; default: the one the stack file names, as it declares it. */
     vpcs?: Record<string, MockVpc>;
     credentials?: Credentials;
+    /** The project folder (Pulumi.yaml) whose program runs; default: this repository. */
+    projectDir?: string;
     /** Plan as the first `pulumi preview` of a new stack: every value the cloud computes is unknown. */
     firstPreview?: boolean;
 }
@@ -119,22 +99,26 @@ function parsedOrNothing(value: string | undefined): unknown {
     }
 }
 
+/**
+ * Runs the program through Pulumi's own runner (`pulumi preview`'s way) on a fresh mock cloud.
+ * Rejects with the program's ConfigValidationError for bad config (every issue with its path), and
+ * otherwise with a ProgramError carrying the program's own messages and what the mock cloud refused.
+ */
 export async function runPlan(stack: string, stackConfig: StackConfig, options: PlanOptions = {}): Promise<PlanRun> {
     const region = stackConfig.config["aws:region"];
     const vpcs = options.vpcs ?? worldAsDeclared(parsedOrNothing(stackConfig.config["closed-ftp:network"]), region);
-    const cloud = await MockCloud.install({ project: PROJECT, stack, defaultRegion: region, vpcs, firstPreview: options.firstPreview });
-    pulumi.runtime.setAllConfig(stackConfig.config, stackConfig.secretKeys);
-    const failures: unknown[] = [];
-    const onRejection = (reason: unknown) => failures.push(reason);
-    process.on("unhandledRejection", onRejection);
-    try {
-        const outputs = await resolveDeep(await deployClosedFtp(readStackConfig(), { credentials: options.credentials }));
-        await cloud.settled();
-        if (failures.length > 0) throw failures[0];
-        return { cloud, document: { stack, ...(options.firstPreview ? { firstPreview: true } : {}), resources: cloud.resources, outputs: outputs as Record<string, unknown> } };
-    } finally {
-        process.off("unhandledRejection", onRejection);
-    }
+    const cloud = new MockCloud({ defaultRegion: region, vpcs, firstPreview: options.firstPreview });
+    const run = await runProgram({
+        dir: options.projectDir ?? PROJECT_DIR, stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, cloud,
+        env: options.credentials ? { [CREDENTIALS_ENV]: options.credentials } : {},
+    }).catch((err: unknown) => {
+        // The program ends bad config with a RunError listing every issue: hand it back as the error it was.
+        const configError = err instanceof ProgramError ? err.messages.map(ConfigValidationError.fromMessage).find((e) => e !== undefined) : undefined;
+        throw configError ?? err;
+    });
+    const refusals = cloud.refusals();
+    if (refusals.length > 0) throw new ProgramError(refusals, 0, "");
+    return { cloud, document: { stack, ...(options.firstPreview ? { firstPreview: true } : {}), resources: cloud.resources, outputs: run.outputs } };
 }
 
 /** The plan's public JSON: secrets as "[secret]" unless shown. */
@@ -151,7 +135,7 @@ function countBy<T>(items: T[], key: (item: T) => string): [string, number][] {
 /** The human summary: what each account gets, with counts. */
 export function summarizePlan(run: PlanRun, showSecrets: boolean): string {
     const { cloud, document } = run;
-    const lines = [`Offline plan of stack "${document.stack}" (mock cloud: no engine, no AWS)`, ""];
+    const lines = [`Offline plan of stack "${document.stack}" (Pulumi's runner against the mock cloud: no AWS)`, ""];
     const providers = cloud.byType("pulumi:providers:aws");
     const custom = document.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
     for (const provider of providers) {

@@ -18,6 +18,19 @@ export class ConfigValidationError extends Error {
         super(`closed-ftp: the stack config has ${issues.length} problem${issues.length === 1 ? "" : "s"}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`);
         this.name = "ConfigValidationError";
     }
+
+    /**
+     * The error back from its message, as a program run by Pulumi's runner logs it to the engine
+     * (a RunError's message alone); undefined for any other message.
+     */
+    static fromMessage(message: string): ConfigValidationError | undefined {
+        const [header, ...lines] = message.split("\n");
+        const count = /^closed-ftp: the stack config has (\d+) problems?:$/.exec(header);
+        if (!count || lines.length !== Number(count[1])) return undefined;
+        const issues = lines.map((line) => /^ {2}(.+?): (.*)$/.exec(line));
+        if (issues.some((i) => !i)) return undefined;
+        return new ConfigValidationError(issues.map((i) => ({ path: i![1], message: i![2] })));
+    }
 }
 
 export const NAMESPACE = "closed-ftp";

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { CrossAccountBucket, CrossAccountBucketArgs } from "../cross-account-bucket";
-import { MockCloud, promiseOf } from "../../plan/mock-cloud";
+import { MockCloud } from "../../plan/mock-cloud";
+import { promiseOf } from "../../plan/mock-cloud/in-process";
 import { Accounts, HUB_ACCOUNT, onMockCloud, parsePolicy, REGION, SPOKE_ACCOUNT } from "./harness";
 
 type Statement = { Sid: string; Effect: string; Principal?: unknown; Condition?: Record<string, Record<string, unknown>>; Resource: unknown };

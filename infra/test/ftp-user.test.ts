@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { derivedCredentialHex, FtpUser, FtpUserArgs } from "../ftp-user";
 import { verifyPassword } from "../../idp-lambda/password-hash";
-import { MockCloud, promiseOf, revealSecrets } from "../../plan/mock-cloud";
+import { MockCloud, revealSecrets } from "../../plan/mock-cloud";
+import { InProcessCloud, promiseOf } from "../../plan/mock-cloud/in-process";
 import { HUB_ACCOUNT, onMockCloud, parsePolicy } from "./harness";
 
 const SERVER_ID = "s-0123456789abcdef0";
@@ -93,7 +94,7 @@ describe("FtpUser", () => {
     });
 
     it("refuses a user name outside Transfer's pattern before anything is created", async () => {
-        const cloud = await MockCloud.install();
+        const cloud = await InProcessCloud.install();
         assert.throws(() => new FtpUser("bad", userArgs({ userName: "a b" })), /FtpUser bad: userName "a b" does not match/);
         await cloud.settled();
         assert.deepStrictEqual(cloud.resources.filter((r) => r.custom), []);
@@ -130,7 +131,7 @@ describe("FtpUser", () => {
         });
 
         it("refuses passwordVersion without a seed, and a seed shorter than 32 bytes", async () => {
-            await MockCloud.install();
+            await InProcessCloud.install();
             assert.throws(() => new FtpUser("v", userArgs({ passwordVersion: 2 })), /FtpUser v: passwordVersion needs credentialSeed/);
             assert.throws(() => new FtpUser("z", userArgs({ passwordVersion: 0, credentialSeed: SEED })), /passwordVersion 0 is not a whole number from 1/);
             assert.throws(() => derivedCredentialHex("ab".repeat(16), "partner-a", 1), /credentialSeed: needs at least 32 bytes of hex/);

@@ -1,7 +1,8 @@
 // Runs component code on a fresh mock cloud with a hub and a spoke provider.
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { MockCloud, MockVpc } from "../../plan/mock-cloud";
+import { MockVpc } from "../../plan/mock-cloud";
+import { InProcessCloud } from "../../plan/mock-cloud/in-process";
 
 export const HUB_ACCOUNT = "111111111111";
 export const SPOKE_ACCOUNT = "222222222222";
@@ -13,8 +14,8 @@ export interface Accounts {
     random: random.Provider;
 }
 
-export async function onMockCloud<T>(program: (accounts: Accounts) => T | Promise<T>, world: { vpcs?: Record<string, MockVpc> } = {}): Promise<{ cloud: MockCloud; result: T }> {
-    const cloud = await MockCloud.install({ stack: "test", defaultAccountId: "999999999999", vpcs: world.vpcs });
+export async function onMockCloud<T>(program: (accounts: Accounts) => T | Promise<T>, world: { vpcs?: Record<string, MockVpc> } = {}): Promise<{ cloud: InProcessCloud; result: T }> {
+    const cloud = await InProcessCloud.install({ stack: "test", vpcs: world.vpcs });
     const accounts = {
         hub: new aws.Provider("hub", { region: REGION, allowedAccountIds: [HUB_ACCOUNT] }),
         spoke: new aws.Provider("spoke", { region: REGION, allowedAccountIds: [SPOKE_ACCOUNT] }),

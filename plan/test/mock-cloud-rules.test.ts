@@ -2,7 +2,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { MockCloud } from "../mock-cloud";
+import { InProcessCloud } from "../mock-cloud/in-process";
 import { check, describeViolation, Registration, RULES, Tally } from "../mock-cloud/rules";
 
 type Providers = { hub: aws.Provider };
@@ -56,7 +56,7 @@ const PROBES: Record<string, Probe> = {
 };
 
 async function violationsOf(probe: Probe, n: number) {
-    const cloud = await MockCloud.install({ stack: "rules", defaultAccountId: "999999999999" });
+    const cloud = await InProcessCloud.install({ stack: "rules", defaultAccountId: "999999999999" });
     const hub = new aws.Provider("hub", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
     const direct = probe(n, { hub });
     if (Array.isArray(direct)) {
@@ -92,7 +92,7 @@ describe("the mock cloud's rules table", () => {
 
 describe("the mock cloud as the engine", () => {
     it("refuses two resources with one URN, as the engine does", async () => {
-        const cloud = await MockCloud.install({ stack: "rules" });
+        const cloud = await InProcessCloud.install({ stack: "rules" });
         const hub = new aws.Provider("hub", { region: "ap-northeast-1", allowedAccountIds: ["111111111111"] });
         new aws.s3.Bucket("same", {}, { provider: hub });
         new aws.s3.Bucket("same", {}, { provider: hub });

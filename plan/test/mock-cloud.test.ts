@@ -1,49 +1,23 @@
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
 import * as aws from "@pulumi/aws";
-import * as random from "@pulumi/random";
-import { MockCloud, promiseOf, revealSecrets } from "../mock-cloud";
+import { MockCloud, revealSecrets } from "../mock-cloud";
+import { runProgram } from "../runner";
+import { isSecret } from "../mock-cloud/wire";
+import { InProcessCloud, promiseOf } from "../mock-cloud/in-process";
 
 const HUB = "111111111111";
 const SPOKE = "222222222222";
 
-// A small program touching every modelled shape, in two accounts.
+const SAMPLE = path.join(__dirname, "fixtures", "sample");
+
+// The sample program (fixtures/sample), run by Pulumi's runner against a fresh mock cloud: what is
+// recorded comes off the wire.
 async function runSample(stack = "test") {
-    const cloud = await MockCloud.install({ stack, defaultAccountId: "999999999999" });
-    const hub = new aws.Provider("hub", { region: "ap-northeast-1", allowedAccountIds: [HUB] });
-    const spoke = new aws.Provider("spoke", { region: "eu-west-1", allowedAccountIds: [SPOKE] });
-    const parent = new pulumi.ComponentResource("closed-ftp:index:Sample", "sample", {});
-    const role = new aws.iam.Role("access", { assumeRolePolicy: "{}" }, { provider: hub, parent });
-    const server = new aws.transfer.Server("ftp", { endpointType: "VPC", endpointDetails: { vpcId: "vpc-0123456789abcdef0" } }, { provider: hub });
-    const key = new aws.kms.Key("key", {}, { provider: spoke });
-    const bucket = new aws.s3.Bucket("drop", {}, { provider: spoke });
-    const secret = new aws.secretsmanager.Secret("user1", { name: "aws/transfer/s-0/user1" }, { provider: hub });
-    const version = new aws.secretsmanager.SecretVersion("user1", { secretId: secret.id, secretString: pulumi.secret("hunter2-hunter2") }, { provider: hub });
-    const endpoint = new aws.ec2.VpcEndpoint("sts", { vpcId: "vpc-0123456789abcdef0", serviceName: "com.amazonaws.ap-northeast-1.sts", subnetIds: ["subnet-a", "subnet-b"] }, { provider: hub });
-    const password = new random.RandomPassword("pw", { length: 24 });
-    const vpceDns = server.endpointDetails.apply((d) => aws.ec2.getVpcEndpointOutput({ id: d!.vpcEndpointId! }, { provider: hub }).dnsEntries[0].dnsName);
-    const values = {
-        roleArn: await promiseOf(role.arn),
-        uniqueId: await promiseOf(role.uniqueId),
-        serverId: await promiseOf(server.id),
-        serverArn: await promiseOf(server.arn),
-        vpcEndpointId: await promiseOf(server.endpointDetails.apply((d) => d!.vpcEndpointId!)),
-        vpceDns: await promiseOf(vpceDns),
-        keyId: await promiseOf(key.keyId),
-        keyArn: await promiseOf(key.arn),
-        bucketName: await promiseOf(bucket.bucket),
-        bucketArn: await promiseOf(bucket.arn),
-        secretArn: await promiseOf(secret.arn),
-        endpointId: await promiseOf(endpoint.id),
-        endpointDns: await promiseOf(endpoint.dnsEntries.apply((e) => e[0].dnsName)),
-        password: await promiseOf(password.result),
-        versionIsSecret: await promiseOf(version.secretString.apply(() => true)).then(() => pulumi.isSecret(version.secretString)),
-        hubCaller: (await aws.getCallerIdentity({}, { provider: hub })).accountId,
-        spokeCaller: (await aws.getCallerIdentity({}, { provider: spoke })).accountId,
-        spokeRegion: (await aws.getRegion({}, { provider: spoke })).region,
-    };
-    await cloud.settled();
-    return { cloud, values };
+    const cloud = new MockCloud({ defaultAccountId: "999999999999" });
+    const run = await runProgram({ dir: SAMPLE, stack, config: {}, secretKeys: [], cloud });
+    const values = revealSecrets(run.outputs, true) as Record<string, string> & { versionIsSecret: boolean };
+    return { cloud, values, outputs: run.outputs };
 }
 
 describe("mock cloud", () => {
@@ -94,13 +68,16 @@ describe("mock cloud", () => {
     });
 
     it("fails an invoke it does not know, naming its token", async () => {
+        const cloud = await InProcessCloud.install();
         await assert.rejects(aws.ec2.getInternetGateway({ internetGatewayId: "igw-0" }), /aws:ec2\/getInternetGateway:getInternetGateway/);
+        await cloud.settled();
     });
 
     it("records type, name, parent, provider, inputs and state of every resource", () => {
         const role = first.cloud.find("aws:iam/role:Role", "access");
-        assert.strictEqual(role.parent, "urn:pulumi:test::closed-ftp::closed-ftp:index:Sample::sample");
-        assert.strictEqual(role.provider, "urn:pulumi:test::closed-ftp::pulumi:providers:aws::hub");
+        assert.strictEqual(role.urn, "urn:pulumi:test::sample::sample:index:Sample$aws:iam/role:Role::access");
+        assert.strictEqual(role.parent, "urn:pulumi:test::sample::sample:index:Sample::sample");
+        assert.strictEqual(role.provider, "urn:pulumi:test::sample::pulumi:providers:aws::hub");
         assert.strictEqual(role.inputs.assumeRolePolicy, "{}");
         assert.strictEqual(role.state.uniqueId, first.values.uniqueId);
         assert.strictEqual(first.cloud.accountOf(role), HUB);
@@ -121,6 +98,9 @@ describe("mock cloud", () => {
         assert.deepStrictEqual((revealSecrets(version.inputs, false) as Record<string, unknown>).secretString, "[secret]");
         assert.deepStrictEqual((revealSecrets(version.state, true) as Record<string, unknown>).secretString, "hunter2-hunter2");
         assert.strictEqual(JSON.stringify(revealSecrets(first.cloud.resources, false)).includes("hunter2"), false);
+        // The engine marks a generated password's result secret (additionalSecretOutputs); the program sees it so.
+        assert.ok(isSecret(first.outputs.password), JSON.stringify(first.outputs.password));
+        assert.strictEqual(first.values.versionIsSecret, true);
     });
 
     it("puts a resource without an explicit provider on the default provider's account", () => {
@@ -138,7 +118,7 @@ describe("mock cloud", () => {
     });
 
     it("answers differently for different names", async () => {
-        const cloud = await MockCloud.install();
+        const cloud = await InProcessCloud.install();
         const provider = new aws.Provider("p", { region: "us-east-1", allowedAccountIds: [HUB] });
         const a = new aws.transfer.Server("a", {}, { provider });
         const b = new aws.transfer.Server("b", {}, { provider });

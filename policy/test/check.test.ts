@@ -7,7 +7,8 @@ import { checkPlan } from "../check";
 import { RunningPack, startPolicyPack, Violation } from "../runner";
 import { GUARDRAILS } from "../policies";
 import { PlanDocument, PlanResource } from "../../plan/format";
-import { readStackFile, renderPlan, runPlan } from "../../plan/plan";
+import { readStackFile, renderPlan } from "../../plan/plan";
+import { planOnce } from "../../plan/test/plans";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -41,7 +42,7 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
     // One pack for the whole file, started as `pulumi preview --policy-pack policy` starts it.
     const violationsOf = async (plan: PlanDocument): Promise<Violation[]> => (await checkPlan(plan, pack as RunningPack)).violations;
     before(async () => {
-        const run = await runPlan("dev", readStackFile("dev", ROOT));
+        const run = await planOnce("dev", readStackFile("dev", ROOT));
         dev = JSON.parse(JSON.stringify(renderPlan(run.document, false)));
         pack = await startPolicyPack();
     });
@@ -74,7 +75,7 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
     describe("a first preview, where every value the cloud computes is unknown", () => {
         let firstPreview: PlanDocument;
         before(async () => {
-            const run = await runPlan("dev", readStackFile("dev", ROOT), { firstPreview: true });
+            const run = await planOnce("dev", readStackFile("dev", ROOT), { firstPreview: true });
             firstPreview = JSON.parse(JSON.stringify(renderPlan(run.document, false)));
         });
 
@@ -103,17 +104,17 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
     it("passes a plan that builds a new isolated VPC, and one that reuses the VPC's STS endpoint", async () => {
         const stack = readStackFile("dev", ROOT);
         const allowedCidrs = JSON.parse(stack.config["closed-ftp:network"]).allowedCidrs;
-        const fresh = await runPlan("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify({ cidrBlock: "10.80.0.0/16", allowedCidrs }) } });
+        const fresh = await planOnce("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify({ cidrBlock: "10.80.0.0/16", allowedCidrs }) } });
         assert.deepStrictEqual(await violationsOf(JSON.parse(JSON.stringify(renderPlan(fresh.document, false)))), []);
         const network = { ...JSON.parse(stack.config["closed-ftp:network"]), existingEndpoints: ["sts"] };
-        const reused = await runPlan("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify(network) } });
+        const reused = await planOnce("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify(network) } });
         assert.deepStrictEqual(await violationsOf(JSON.parse(JSON.stringify(renderPlan(reused.document, false)))), []);
     });
 
     it("passes a reused STS endpoint as a real preview sees it, without the read (reads never reach a policy pack), and refuses a forged tag", async () => {
         const stack = readStackFile("dev", ROOT);
         const network = { ...JSON.parse(stack.config["closed-ftp:network"]), existingEndpoints: ["sts"] };
-        const reused: PlanDocument = JSON.parse(JSON.stringify(renderPlan((await runPlan("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify(network) } })).document, false)));
+        const reused: PlanDocument = JSON.parse(JSON.stringify(renderPlan((await planOnce("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify(network) } })).document, false)));
         assert.ok(reused.resources.some((r) => r.read && r.name === "ftp-sts"), "the plan reads the endpoint");
         assert.deepStrictEqual(await violationsOf(reused), []);
         const forged = await violationsOf(mutated(reused, (p) => (find(p, "aws:transfer/server:Server").inputs.tags = { "closed-ftp:reused-sts-endpoint": "none" })));

@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Readable, Writable } from "stream";
-import { readStackFile, runPlan, StackConfig } from "../../plan/plan";
+import { readStackFile, StackConfig } from "../../plan/plan";
+import { planOnce } from "../../plan/test/plans";
 import { FlagError, main, parseFlags } from "../cli";
 import { rehearsalModel, RehearsalModel } from "../model";
 import { Rehearsal, RehearsalEvent, startRehearsal } from "../server";
@@ -110,12 +111,12 @@ describe("npm run rehearse: the dev stack on loopback", function () {
 
     before(async () => {
         devConfig = readStackFile("dev", ROOT);
-        dev = rehearsalModel(await runPlan("dev", devConfig), devConfig);
+        dev = rehearsalModel(await planOnce("dev", devConfig), devConfig);
         // A test-only stack built from dev: the hub's bucket on SSE-KMS too.
         const buckets = (JSON.parse(devConfig.config["closed-ftp:buckets"]) as { name: string; encryption?: string }[])
             .map((b) => (b.name === "inbox" ? { ...b, encryption: "kms" } : b));
         const hubKmsConfig = { ...devConfig, config: { ...devConfig.config, "closed-ftp:buckets": JSON.stringify(buckets) } };
-        devHubKms = rehearsalModel(await runPlan("dev", hubKmsConfig), hubKmsConfig);
+        devHubKms = rehearsalModel(await planOnce("dev", hubKmsConfig), hubKmsConfig);
         loopback = await rehearse(dev);
         partnerNetwork = await rehearse(dev, INSIDE_PARTNER_A_CIDR);
     });

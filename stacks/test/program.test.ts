@@ -1,9 +1,10 @@
 import * as assert from "assert";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { ConfigValidationError } from "../config";
 import { credentialsFrom } from "../credentials";
-import { PlanOptions, PlanRun, readStackFile, runPlan, StackConfig } from "../../plan/plan";
+import { PlanOptions, PlanRun, readStackFile, StackConfig } from "../../plan/plan";
+import { planOnce } from "../../plan/test/plans";
+import { ProgramError, runProgram } from "../../plan/runner";
 import { MockCloud, MockVpc, revealSecrets } from "../../plan/mock-cloud";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -28,7 +29,7 @@ describe("the program on the dev stack", () => {
     let run: PlanRun;
     before(async () => {
         dev = readStackFile("dev", ROOT);
-        run = await runPlan("dev", dev);
+        run = await planOnce("dev", dev);
     });
 
     it("creates exactly one AWS provider per account, each pinned to its account and assuming its deploy role", () => {
@@ -128,7 +129,7 @@ describe("the program on the dev stack", () => {
         const users = JSON.parse(dev.config["closed-ftp:users"]);
         const buckets = JSON.parse(dev.config["closed-ftp:buckets"]);
         const accounts = JSON.parse(dev.config["closed-ftp:accounts"]);
-        const grown = await runPlan("dev", withConfig(dev, {
+        const grown = await planOnce("dev", withConfig(dev, {
             "closed-ftp:accounts": { ...accounts, finance: { accountId: "444444444444", deployRoleArn: "arn:aws:iam::444444444444:role/closed-ftp-deploy" } },
             "closed-ftp:buckets": [...buckets, { name: "finance-drop", account: "finance", encryption: "kms" }],
             "closed-ftp:users": [...users, { userName: "finance-bot", home: "finance-drop/in" }],
@@ -148,7 +149,7 @@ describe("the program on the dev stack", () => {
 
     it("builds a new VPC from aws.ec2 resources, every one in the plan, with no path to the internet", async () => {
         const network = JSON.parse(dev.config["closed-ftp:network"]);
-        const isolated = await runPlan("dev", withConfig(dev, {
+        const isolated = await planOnce("dev", withConfig(dev, {
             "closed-ftp:network": { cidrBlock: "10.80.0.0/16", availabilityZones: 2, allowedCidrs: network.allowedCidrs },
         }));
         const vpc = isolated.cloud.find("aws:ec2/vpc:Vpc", "network");
@@ -170,27 +171,24 @@ describe("the program on the dev stack", () => {
             "aws:index/getAvailabilityZones:getAvailabilityZones"]);
     });
 
-    it("ends `pulumi up` on bad config with every issue and no stack trace (a RunError)", async () => {
-        const cloud = await MockCloud.install({ stack: "dev" });
+    it("ends `pulumi up` on bad config with every issue and no stack trace (a RunError, as Pulumi's runner logs it)", async () => {
         const bad = withConfig(dev, { "closed-ftp:network": { vpcId: "vpc-1", allowedCidrs: ["0.0.0.0/0"] } });
-        pulumi.runtime.setAllConfig(bad.config, bad.secretKeys);
-        try {
-            // require, not import: the entry point runs the program as it loads, which is what is under test.
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            await assert.rejects(require("../index") as Promise<unknown>, (err: Error) =>
-                err instanceof pulumi.RunError && /closed-ftp:network\.vpcId/.test(err.message) && /closed-ftp:network\.allowedCidrs\[0\]/.test(err.message));
-            await cloud.settled();
-            assert.deepStrictEqual(cloud.resources, []);
-        } finally {
-            pulumi.runtime.setAllConfig({}, []);
-        }
+        const cloud = new MockCloud({ defaultRegion: "ap-northeast-1" });
+        const failed = await runProgram({ dir: ROOT, stack: "dev", config: bad.config, secretKeys: bad.secretKeys, cloud }).then(() => undefined, (err: unknown) => err);
+        assert.ok(failed instanceof ProgramError, String(failed));
+        assert.strictEqual(failed.exitCode, 32, "the runner's code for an error it already reported to the engine");
+        assert.strictEqual(failed.messages.length, 1, failed.message);
+        assert.match(failed.messages[0], /closed-ftp:network\.vpcId/);
+        assert.match(failed.messages[0], /closed-ftp:network\.allowedCidrs\[0\]/);
+        assert.doesNotMatch(failed.messages[0], /\n\s+at /, "no stack trace");
+        assert.deepStrictEqual(cloud.resources, []);
     });
 
     it("stops on bad config before registering anything, reporting every issue", async () => {
         const bad = withConfig(dev, { "closed-ftp:users": [{ userName: "x", home: "nowhere/x" }] });
         let caught: unknown;
         try {
-            await runPlan("dev", bad);
+            await planOnce("dev", bad);
         } catch (err) {
             caught = err;
         }
@@ -209,7 +207,7 @@ describe("the program on the dev stack", () => {
         async function refusal(config: StackConfig, options: PlanOptions): Promise<ConfigValidationError> {
             let caught: unknown;
             try {
-                await runPlan("dev", config, options);
+                await planOnce("dev", config, options);
             } catch (err) {
                 caught = err;
             }
@@ -221,37 +219,44 @@ describe("the program on the dev stack", () => {
         });
 
         it("admits HTTPS to the endpoints from every CIDR of the VPC, secondary ones included", async () => {
-            const plan = await runPlan("dev", dev, world({}));
+            const plan = await planOnce("dev", dev, world({}));
             const rules = plan.cloud.byType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.fromPort === 443).map((r) => r.inputs.cidrIpv4);
             assert.deepStrictEqual(rules, ["10.0.0.0/16", "100.64.0.0/16"]);
         });
 
         it("reuses the endpoints the VPC already has, reading them, and creates only the rest", async () => {
-            const plan = await runPlan("dev", withEndpoints(["sts"]), world({ endpoints: { sts: { privateDnsEnabled: true } } }));
+            const plan = await planOnce("dev", withEndpoints(["sts"]), world({ endpoints: { sts: { privateDnsEnabled: true } } }));
             const endpoints = plan.cloud.byType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => [e.name, e.read === true]);
             assert.deepStrictEqual(endpoints.sort(), [["ftp-secretsmanager", false], ["ftp-sts", true]]);
+            const server = plan.cloud.find("aws:transfer/server:Server", "ftp");
+            assert.ok(server.dependencies.some((urn) => urn.endsWith("::ftp-sts")), "the server waits for the STS endpoint it relies on, read or created");
         });
 
-        it("refuses, naming the VPC and the service, an endpoint that is missing or has private DNS off", async () => {
-            const missing = await refusal(withEndpoints(["sts", "secretsmanager"]), world({ endpoints: { sts: { privateDnsEnabled: false } } }));
-            assert.deepStrictEqual(missing.issues.map((i) => i.path), ["closed-ftp:network.existingEndpoints", "closed-ftp:network.existingEndpoints"]);
-            assert.match(missing.issues[0].message, new RegExp(`the sts endpoint vpce-[0-9a-f]{17} in VPC ${VPC} has private DNS off`));
-            assert.match(missing.issues[1].message, new RegExp(`no usable secretsmanager interface endpoint \\(com\\.amazonaws\\.ap-northeast-1\\.secretsmanager\\) in VPC ${VPC}`));
+        const C = "subnet-0cccccccccccccccc";
+        const everything = () => refusal(withConfig(dev, {
+            "closed-ftp:network": { ...JSON.parse(dev.config["closed-ftp:network"]), subnetIds: [A, B, C], existingEndpoints: ["sts", "secretsmanager"] },
+        }), world(
+            { dns: false, subnets: { [A]: "ap-northeast-1a" }, endpoints: { sts: { privateDnsEnabled: false } } },
+            { "vpc-0ffffffffffffffff": { cidrBlocks: ["10.9.0.0/16"], subnets: { [B]: "ap-northeast-1a" } } }));
+
+        it("refuses, all at once and each by path, a VPC without DNS, subnets of another VPC, sharing a zone or missing, and endpoints missing or with private DNS off", async () => {
+            const issues = (await everything()).issues.map((i) => [i.path, i.message]);
+            assert.deepStrictEqual(issues.map(([p]) => p), [
+                "closed-ftp:network.vpcId", "closed-ftp:network.subnetIds[2]", "closed-ftp:network.subnetIds[1]", "closed-ftp:network.subnetIds[1]",
+                "closed-ftp:network.existingEndpoints", "closed-ftp:network.existingEndpoints",
+            ], JSON.stringify(issues, null, 1));
+            assert.match(issues[0][1], /must have DNS support and DNS hostnames on/);
+            assert.match(issues[1][1], new RegExp(`subnet ${C}: no matching EC2 Subnet found`));
+            assert.strictEqual(issues[2][1], `subnet ${B} is in vpc-0ffffffffffffffff, not in ${VPC}`);
+            assert.match(issues[3][1], /is in ap-northeast-1a like subnetIds\[0\]: interface endpoints take one subnet per availability zone/);
+            assert.match(issues[4][1], new RegExp(`the sts endpoint vpce-[0-9a-f]{17} in VPC ${VPC} has private DNS off`));
+            assert.match(issues[5][1], new RegExp(`no usable secretsmanager interface endpoint \\(com\\.amazonaws\\.ap-northeast-1\\.secretsmanager\\) in VPC ${VPC}`));
         });
 
-        it("refuses subnets of another VPC or sharing a zone, and a VPC that does not exist, before creating anything", async () => {
-            const other = await refusal(dev, world({ subnets: { [A]: "ap-northeast-1a" } }, { "vpc-0ffffffffffffffff": { cidrBlocks: ["10.9.0.0/16"], subnets: { [B]: "ap-northeast-1c" } } }));
-            assert.deepStrictEqual(other.issues.map((i) => [i.path, i.message]), [["closed-ftp:network.subnetIds[1]", `subnet ${B} is in vpc-0ffffffffffffffff, not in ${VPC}`]]);
-            const sameZone = await refusal(dev, world({ subnets: { [A]: "ap-northeast-1a", [B]: "ap-northeast-1a" } }));
-            assert.match(sameZone.issues[0].message, /is in ap-northeast-1a like subnetIds\[0\]: interface endpoints take one subnet per availability zone/);
-            const gone = await refusal(dev, { vpcs: {} });
-            assert.deepStrictEqual(gone.issues.map((i) => i.path), ["closed-ftp:network.vpcId", "closed-ftp:network.subnetIds[0]", "closed-ftp:network.subnetIds[1]"]);
-            assert.match(gone.issues[0].message, new RegExp(`VPC ${VPC} in the hub account ${HUB}: .*no matching EC2 VPC found`));
-        });
-
-        it("refuses a VPC without DNS support, which private-DNS endpoints need", async () => {
-            const noDns = await refusal(dev, world({ dns: false }));
-            assert.match(noDns.issues[0].message, /must have DNS support and DNS hostnames on/);
+        it("refuses a VPC that does not exist, in the AWS provider's words, before creating anything", async () => {
+            const issues = (await refusal(dev, { vpcs: {} })).issues;
+            assert.deepStrictEqual(issues.map((i) => i.path), ["closed-ftp:network.vpcId", "closed-ftp:network.subnetIds[0]", "closed-ftp:network.subnetIds[1]"]);
+            assert.match(issues[0].message, new RegExp(`VPC ${VPC} in the hub account ${HUB}: .*no matching EC2 VPC found`));
         });
     });
 
@@ -265,18 +270,18 @@ describe("the program on the dev stack", () => {
                     return [key, { ...account, previewRoleArn: `arn:aws:iam::${account.accountId}:role/closed-ftp-preview` }];
                 })),
             });
-            const preview = await runPlan("dev", withPreview, { credentials: "preview" });
+            const preview = await planOnce("dev", withPreview, { credentials: "preview" });
             for (const provider of preview.cloud.byType("pulumi:providers:aws")) {
                 const [assumed] = JSON.parse(String(provider.inputs.assumeRoles));
                 assert.match(assumed.roleArn, /:role\/closed-ftp-preview$/, provider.name);
             }
-            const deploy = await runPlan("dev", withPreview);
+            const deploy = await planOnce("dev", withPreview);
             for (const provider of deploy.cloud.byType("pulumi:providers:aws")) assert.match(JSON.parse(String(provider.inputs.assumeRoles))[0].roleArn, /:role\/closed-ftp-deploy$/);
         });
 
         it("refuses a preview of an account that has a deploy role but no preview role, naming the key", async () => {
             const { previewRoleArn: _dropped, ...hub } = JSON.parse(dev.config["closed-ftp:hub"]);
-            await assert.rejects(runPlan("dev", withConfig(dev, { "closed-ftp:hub": hub }), { credentials: "preview" }), (err: unknown) =>
+            await assert.rejects(planOnce("dev", withConfig(dev, { "closed-ftp:hub": hub }), { credentials: "preview" }), (err: unknown) =>
                 err instanceof ConfigValidationError && err.issues[0].path === "closed-ftp:hub.previewRoleArn" && /never assume the deploy role/.test(err.issues[0].message));
         });
 

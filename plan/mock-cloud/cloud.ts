@@ -1,0 +1,343 @@
+// The mock cloud: what AWS and the Pulumi engine would answer a program, for the offline plan and
+// every test. It knows nothing of how requests reach it: `monitor.ts` serves it to a program that
+// Pulumi's own runner starts (gRPC, as `pulumi preview` does), `in-process.ts` to component tests
+// through the public `pulumi.runtime.setMocks`. Values are kept in their wire form (see wire.ts).
+import { PlanResource } from "../format";
+import { check, describeViolation, Tally, Violation } from "./rules";
+import { hexOf, partitionOf, Placement, shapeOf, upperAlnumOf, uuidOf, vpcEndpointDnsName, vpcEndpointHostedZoneId } from "./shapes";
+import { revealSecrets, secret, isSecret, UNKNOWN, unwrapSecret } from "./wire";
+
+export { MODELLED_TYPES } from "./shapes";
+
+export interface MockCloudOptions {
+    /** Account of resources whose provider pins no `allowedAccountIds` (the default provider's). */
+    defaultAccountId?: string;
+    /** Region of resources whose provider sets none. */
+    defaultRegion?: string;
+    /**
+     * Answer as the engine does for the first `pulumi preview` of a new stack: nothing exists yet, so
+     * every value the cloud computes (ids, ARNs, unique ids, DNS names) is unknown. Look-ups still answer.
+     */
+    firstPreview?: boolean;
+    /** The VPCs that already exist in the accounts, answered by the VPC, subnet and endpoint look-ups; any other id is not found, as in AWS. */
+    vpcs?: Record<string, MockVpc>;
+}
+
+/** An existing VPC as the look-ups see it. */
+export interface MockVpc {
+    /** Associated IPv4 CIDRs, the primary first. */
+    cidrBlocks: string[];
+    /** Subnet id → availability zone. */
+    subnets: Record<string, string>;
+    /** Interface endpoints already there, by service ("sts"), with their private DNS setting. */
+    endpoints?: Record<string, { privateDnsEnabled: boolean; id?: string }>;
+    /** DNS support and hostnames (both on unless false). */
+    dns?: boolean;
+}
+
+/** The availability zones the mock answers for a region: its real ones where known. */
+const ZONE_SUFFIXES: Record<string, string[]> = { "ap-northeast-1": ["a", "c", "d"], "us-east-1": ["a", "b", "c", "d", "e", "f"] };
+
+/** One resource as the mock cloud saw it; `inputs` and `state` keep the wire's secret markers. */
+export type RecordedResource = PlanResource;
+
+/** A resource registration (or, with `readId`, a read) as the engine receives it. */
+export interface ResourceRequest {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    /** URN of the parent, null for the stack's direct children. */
+    parent: string | null;
+    /** The provider reference ("<urn>::<id>"), absent for the default provider. */
+    providerRef?: string;
+    inputs: Record<string, unknown>;
+    additionalSecretOutputs?: string[];
+    dependencies?: string[];
+    propertyDependencies?: Record<string, string[]>;
+    /** The id of the existing resource a `Resource.get` reads. */
+    readId?: string;
+}
+
+export interface ResourceAnswer {
+    /** Empty for components, and for a resource a first preview would create. */
+    id: string;
+    state: Record<string, unknown>;
+}
+
+interface ProviderPlacement extends Placement {
+    urn: string;
+}
+
+/** The URN of the provider a reference ("<urn>::<id>") names; null for none (the default provider). */
+export function providerUrnOf(ref: string | undefined): string | null {
+    if (!ref) return null;
+    const cut = ref.lastIndexOf("::");
+    return cut < 0 ? ref : ref.slice(0, cut);
+}
+
+function parseAccountIds(value: unknown): string[] {
+    const raw = unwrapSecret(value);
+    if (Array.isArray(raw)) return raw.map(String);
+    if (typeof raw === "string" && raw.trim().startsWith("[")) return (JSON.parse(raw) as unknown[]).map(String);
+    return [];
+}
+
+function existingEndpointId(vpcId: string, service: string, endpoint: { id?: string }): string {
+    return endpoint.id ?? `vpce-${hexOf(`${vpcId}|${service}`, 17)}`;
+}
+
+/** What the mock cloud (as AWS or the engine) refuses: the message is what the program sees. */
+export class MockCloudRefusal extends Error {}
+
+export class MockCloud {
+    /** Every registered resource, in the order registration completed. */
+    readonly resources: RecordedResource[] = [];
+    /** Every invoke the program made, by token. */
+    readonly invokes: { token: string; provider: string | null }[] = [];
+    /** Every registration AWS would have refused, with the rule it breaks. */
+    readonly violations: Violation[] = [];
+    /** What the Pulumi engine itself would refuse (two resources with one URN). */
+    readonly engineErrors: string[] = [];
+    private readonly urns = new Set<string>();
+    private readonly providers = new Map<string, ProviderPlacement>();
+    private readonly tally = new Tally();
+    private readonly options: Required<MockCloudOptions>;
+
+    constructor(options: MockCloudOptions = {}) {
+        this.options = {
+            defaultAccountId: options.defaultAccountId ?? "123456789012",
+            defaultRegion: options.defaultRegion ?? "us-east-1",
+            vpcs: options.vpcs ?? {},
+            firstPreview: options.firstPreview ?? false,
+        };
+    }
+
+    get firstPreview(): boolean {
+        return this.options.firstPreview;
+    }
+
+    /** Everything the cloud or the engine refused, one line each. */
+    refusals(): string[] {
+        return [...this.engineErrors, ...this.violations.map(describeViolation)];
+    }
+
+    /** Answers a registration (or a read) as the engine and AWS would, and records it; throws a MockCloudRefusal where they would refuse. */
+    register(req: ResourceRequest): ResourceAnswer {
+        if (this.urns.has(req.urn)) {
+            const message = `Duplicate resource URN '${req.urn}'; try giving it a unique name`;
+            this.engineErrors.push(message);
+            throw new MockCloudRefusal(message);
+        }
+        this.urns.add(req.urn);
+        const answer = this.answer(req);
+        // The engine keeps these outputs secret (a generated password's result, say); so does the record.
+        for (const key of req.additionalSecretOutputs ?? []) {
+            if (key in answer.state && !isSecret(answer.state[key])) answer.state[key] = secret(answer.state[key]);
+        }
+        this.resources.push({
+            urn: req.urn,
+            type: req.type,
+            name: req.name,
+            custom: req.custom,
+            ...(req.readId !== undefined ? { read: true } : {}),
+            parent: req.parent,
+            provider: providerUrnOf(req.providerRef),
+            inputs: req.readId !== undefined ? {} : req.inputs,
+            state: { ...(answer.id ? { id: answer.id } : req.readId !== undefined ? { id: req.readId } : {}), ...answer.state },
+            dependencies: req.dependencies ?? [],
+            propertyDependencies: req.propertyDependencies ?? {},
+        });
+        return answer;
+    }
+
+    private answer(req: ResourceRequest): ResourceAnswer {
+        const inputs = req.inputs;
+        if (req.type.startsWith("pulumi:providers:")) {
+            const region = typeof inputs.region === "string" && inputs.region ? inputs.region : this.options.defaultRegion;
+            const accountId = parseAccountIds(inputs.allowedAccountIds)[0] ?? this.options.defaultAccountId;
+            this.providers.set(req.urn, { urn: req.urn, accountId, region, partition: partitionOf(region) });
+            // A provider a preview would create has no id yet; the engine says so with the unknown id.
+            return { id: this.options.firstPreview ? UNKNOWN : uuidOf(`${req.type}|${req.name}|provider`), state: { ...inputs } };
+        }
+        if (!req.custom) return { id: "", state: {} };
+        const placement = this.placementOf(req.providerRef);
+        if (req.readId !== undefined) return { id: req.readId, state: this.readState(req.type, req.readId, placement) };
+        const shape = shapeOf({ ...placement, type: req.type, name: req.name, inputs });
+        const state = { ...inputs, ...shape.computed };
+        // AWS sees secret values in the clear: so do the rules (a session policy lives in a secret).
+        const plain = revealSecrets(inputs, true) as Record<string, unknown>;
+        const violations = check({ type: req.type, name: req.name, accountId: placement.accountId, inputs: plain, state: { id: shape.id, ...state } }, this.tally);
+        if (violations.length > 0) {
+            this.violations.push(...violations);
+            throw new MockCloudRefusal(violations.map(describeViolation).join("\n"));
+        }
+        // A first preview creates nothing: the engine answers the inputs and no id, and the SDK takes
+        // every output the answer lacks as unknown.
+        if (this.options.firstPreview) return { id: "", state: { ...inputs } };
+        return { id: shape.id, state };
+    }
+
+    /** The account, region and partition of a provider reference ("urn::id"), or of the default provider. */
+    placementOf(providerRef: string | undefined): Placement {
+        const known = this.providers.get(providerUrnOf(providerRef) ?? "");
+        if (known) return known;
+        const region = this.options.defaultRegion;
+        return { accountId: this.options.defaultAccountId, region, partition: partitionOf(region) };
+    }
+
+    /** The account a recorded resource lives in, read from its provider's `allowedAccountIds`. */
+    accountOf(resource: RecordedResource): string {
+        const providerUrn = resource.type.startsWith("pulumi:providers:") ? resource.urn : resource.provider;
+        return this.providers.get(providerUrn ?? "")?.accountId ?? this.options.defaultAccountId;
+    }
+
+    /** Custom resources registered without an explicit provider: they would deploy with ambient credentials. */
+    onDefaultProvider(): RecordedResource[] {
+        return this.resources.filter((r) => r.custom && r.provider === null && !r.type.startsWith("pulumi:providers:"));
+    }
+
+    byType(type: string): RecordedResource[] {
+        return this.resources.filter((r) => r.type === type);
+    }
+
+    find(type: string, name: string): RecordedResource {
+        const found = this.resources.find((r) => r.type === type && r.name === name);
+        if (!found) {
+            const names = this.byType(type).map((r) => r.name);
+            throw new Error(`mock cloud: no ${type} named "${name}" was registered (registered: ${names.join(", ") || "none"})`);
+        }
+        return found;
+    }
+
+    private endpointOf(vpcId: string, serviceName: string, placement: Placement): Record<string, unknown> {
+        const service = serviceName.split(".").pop() as string;
+        const endpoint = this.options.vpcs[vpcId]?.endpoints?.[service];
+        if (!endpoint) throw new MockCloudRefusal(`no matching EC2 VPC Endpoint found (mock cloud: VPC ${vpcId} has no ${service} endpoint)`);
+        const id = existingEndpointId(vpcId, service, endpoint);
+        return { id, ...this.endpointState(id, vpcId, service, endpoint.privateDnsEnabled, placement) };
+    }
+
+    private endpointState(id: string, vpcId: string, service: string, privateDnsEnabled: boolean, { accountId, region, partition }: Placement): Record<string, unknown> {
+        return {
+            vpcId,
+            serviceName: `com.amazonaws.${region}.${service}`,
+            vpcEndpointType: "Interface",
+            privateDnsEnabled,
+            state: "available",
+            ownerId: accountId,
+            arn: `arn:${partition}:ec2:${region}:${accountId}:vpc-endpoint/${id}`,
+            dnsEntries: [{ dnsName: vpcEndpointDnsName(id, region, service), hostedZoneId: vpcEndpointHostedZoneId(id) }],
+        };
+    }
+
+    // What `Resource.get` reads: the existing endpoints of the world; anything else is not there.
+    private readState(type: string, id: string, placement: Placement): Record<string, unknown> {
+        if (type === "aws:ec2/vpcEndpoint:VpcEndpoint") {
+            for (const [vpcId, vpc] of Object.entries(this.options.vpcs)) {
+                for (const [service, endpoint] of Object.entries(vpc.endpoints ?? {})) {
+                    if (existingEndpointId(vpcId, service, endpoint) === id) return this.endpointState(id, vpcId, service, endpoint.privateDnsEnabled, placement);
+                }
+            }
+        }
+        throw new MockCloudRefusal(`mock cloud: cannot read ${type} ${id}: it does not exist in account ${placement.accountId}`);
+    }
+
+    /** Answers a data source (an invoke) as the AWS provider would; throws a MockCloudRefusal with the provider's words where it finds nothing. */
+    invoke(token: string, inputs: Record<string, unknown>, providerRef: string | undefined): Record<string, unknown> {
+        this.invokes.push({ token, provider: providerUrnOf(providerRef) });
+        const placement = this.placementOf(providerRef);
+        const { accountId, region, partition } = placement;
+        switch (token) {
+            case "aws:index/getCallerIdentity:getCallerIdentity": {
+                const session = `AROA${upperAlnumOf(`${accountId}|deploy`, 17)}`;
+                return {
+                    id: accountId,
+                    accountId,
+                    arn: `arn:${partition}:sts::${accountId}:assumed-role/closed-ftp-deploy/pulumi`,
+                    userId: `${session}:pulumi`,
+                };
+            }
+            case "aws:index/getRegion:getRegion":
+                return { id: region, name: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+            case "aws:index/getPartition:getPartition":
+                return { id: partition, partition, dnsSuffix: partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
+            case "aws:ec2/getVpcEndpoint:getVpcEndpoint": {
+                if (inputs.id === undefined) return this.endpointOf(String(inputs.vpcId ?? ""), String(inputs.serviceName ?? ""), placement);
+                const id = String(inputs.id ?? "");
+                if (!/^vpce-[0-9a-f]{17}$/.test(id)) throw new MockCloudRefusal(`mock cloud: ${token} needs a VPC endpoint id, got "${id}"`);
+                return {
+                    id,
+                    vpcEndpointType: "Interface",
+                    state: "available",
+                    ownerId: accountId,
+                    arn: `arn:${partition}:ec2:${region}:${accountId}:vpc-endpoint/${id}`,
+                    serviceName: `com.amazonaws.vpce.${region}.vpce-svc-${hexOf(`${id}|svc`, 17)}`,
+                    dnsEntries: [{ dnsName: vpcEndpointDnsName(id, region, `vpce-svc-${hexOf(`${id}|svc`, 17)}`), hostedZoneId: vpcEndpointHostedZoneId(id) }],
+                };
+            }
+            case "aws:ec2/getVpc:getVpc": {
+                const id = String(inputs.id ?? "");
+                const vpc = this.options.vpcs[id];
+                // The AWS provider's own words when nothing matches.
+                if (!vpc) throw new MockCloudRefusal(`no matching EC2 VPC found (mock cloud: no VPC ${id} in account ${accountId})`);
+                return {
+                    id,
+                    arn: `arn:${partition}:ec2:${region}:${accountId}:vpc/${id}`,
+                    cidrBlock: vpc.cidrBlocks[0],
+                    cidrBlockAssociations: vpc.cidrBlocks.map((cidrBlock, i) => ({ associationId: `vpc-cidr-assoc-${hexOf(`${id}|${i}`, 17)}`, cidrBlock, state: "associated" })),
+                    enableDnsSupport: vpc.dns !== false,
+                    enableDnsHostnames: vpc.dns !== false,
+                    ownerId: accountId,
+                    state: "available",
+                };
+            }
+            case "aws:ec2/getSubnet:getSubnet": {
+                const id = String(inputs.id ?? "");
+                const found = Object.entries(this.options.vpcs).find(([, vpc]) => id in vpc.subnets);
+                if (!found) throw new MockCloudRefusal(`no matching EC2 Subnet found (mock cloud: no subnet ${id} in account ${accountId})`);
+                const [vpcId, vpc] = found;
+                return {
+                    id,
+                    vpcId,
+                    availabilityZone: vpc.subnets[id],
+                    arn: `arn:${partition}:ec2:${region}:${accountId}:subnet/${id}`,
+                    mapPublicIpOnLaunch: false,
+                    ownerId: accountId,
+                    state: "available",
+                };
+            }
+            case "aws:ec2/getVpcEndpointService:getVpcEndpointService": {
+                const serviceName = String(inputs.serviceName ?? `com.amazonaws.${region}.${String(inputs.service ?? "")}`);
+                const zones = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);
+                return { id: serviceName, serviceName, serviceType: "Interface", availabilityZones: zones, privateDnsName: `${serviceName.split(".").slice(3).join(".")}.${region}.amazonaws.com` };
+            }
+            case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+                const names = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);
+                return { id: region, names, zoneIds: names.map((_, i) => `${region.split("-").map((p) => p[0]).join("")}-az${i + 1}`), groupNames: [region] };
+            }
+            default:
+                throw new MockCloudRefusal(`mock cloud: unknown invoke ${token}; teach plan/mock-cloud what AWS answers`);
+        }
+    }
+}
+
+/**
+ * The offline plan's assumption about an existing VPC: it is as the stack file declares it, its
+ * subnets in the region's zones in order, the endpoints it lists there with private DNS on. Tests
+ * pass their own worlds to see the look-ups refuse what AWS would.
+ */
+export function worldAsDeclared(network: unknown, region: string): Record<string, MockVpc> {
+    const n = (typeof network === "object" && network !== null ? network : {}) as { vpcId?: unknown; subnetIds?: unknown; existingEndpoints?: unknown };
+    if (typeof n.vpcId !== "string") return {};
+    const zones = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);
+    const subnets = Array.isArray(n.subnetIds) ? n.subnetIds.map(String) : [];
+    const endpoints = Array.isArray(n.existingEndpoints) ? n.existingEndpoints.map(String) : [];
+    return {
+        [n.vpcId]: {
+            cidrBlocks: ["10.0.0.0/16"],
+            subnets: Object.fromEntries(subnets.map((id, i) => [id, zones[i % zones.length]])),
+            endpoints: Object.fromEntries(endpoints.map((service) => [service, { privateDnsEnabled: true }])),
+        },
+    };
+}

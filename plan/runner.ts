@@ -1,0 +1,118 @@
+// Runs the program the way `pulumi preview` does, with the mock cloud as its engine: the Pulumi CLI's
+// Node.js language host starts @pulumi/pulumi/cmd/run with the engine's and monitor's addresses, the
+// project and stack, `--dry-run` for a preview, the working directory and entry point taken from
+// Pulumi.yaml's `main`, the stack's config in PULUMI_CONFIG and its secret keys in
+// PULUMI_CONFIG_SECRET_KEYS; the runner compiles TypeScript itself (ts-node, the project's compiler).
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { MockCloud } from "./mock-cloud/cloud";
+import { LogEntry, serveMockCloud } from "./mock-cloud/monitor";
+
+const RUN = require.resolve("@pulumi/pulumi/cmd/run");
+/** How long a program may take before the run is abandoned (the largest bench stack takes under a minute). */
+const RUN_TIMEOUT_MS = 10 * 60_000;
+
+export interface ProjectFile {
+    name: string;
+    /** The working directory the program starts in, and its entry point (cmd/run's program argument). */
+    pwd: string;
+    program: string;
+    typescript: boolean;
+}
+
+export class ProjectFileError extends Error {}
+
+/**
+ * Pulumi.yaml as the CLI reads it for a run: `main` names a folder (the program is its package) or a
+ * file (the program starts in the file's folder), relative to the project, never outside it
+ * (pulumi/pulumi sdk/go/common/workspace/project.go, GetPwdMain).
+ */
+export function readProjectFile(dir: string): ProjectFile {
+    const file = path.join(dir, "Pulumi.yaml");
+    let doc: { name?: unknown; main?: unknown; runtime?: unknown };
+    try {
+        doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as typeof doc;
+    } catch (err) {
+        throw new ProjectFileError(`${file}: ${(err as Error).message}`);
+    }
+    if (typeof doc.name !== "string" || doc.name === "") throw new ProjectFileError(`${file}: "name" must name the project`);
+    const runtime = doc.runtime as { name?: unknown; options?: { typescript?: unknown } } | string | undefined;
+    const runtimeName = typeof runtime === "string" ? runtime : runtime?.name;
+    if (runtimeName !== "nodejs") throw new ProjectFileError(`${file}: runtime must be nodejs, found ${JSON.stringify(runtimeName)}`);
+    const typescript = typeof runtime === "object" && runtime?.options?.typescript === false ? false : true;
+    if (doc.main === undefined) return { name: doc.name, pwd: dir, program: ".", typescript };
+    if (typeof doc.main !== "string" || path.isAbsolute(doc.main)) throw new ProjectFileError(`${file}: "main" must be a path relative to the project`);
+    const main = path.resolve(dir, doc.main);
+    if (path.relative(dir, main).startsWith("..")) throw new ProjectFileError(`${file}: "main" must be inside the project`);
+    if (!fs.existsSync(main)) throw new ProjectFileError(`${file}: "main" names ${doc.main}, which does not exist`);
+    return fs.statSync(main).isDirectory()
+        ? { name: doc.name, pwd: main, program: ".", typescript }
+        : { name: doc.name, pwd: path.dirname(main), program: main, typescript };
+}
+
+export interface ProgramRunOptions {
+    /** The project folder (Pulumi.yaml). */
+    dir: string;
+    stack: string;
+    /** Full config keys → string values, as the CLI passes them. */
+    config: Record<string, string>;
+    secretKeys: string[];
+    cloud: MockCloud;
+    /** Extra environment for the program (CLOSED_FTP_CREDENTIALS, say). */
+    env?: Record<string, string>;
+}
+
+export interface ProgramRun {
+    /** The stack outputs the program registered, in wire form. */
+    outputs: Record<string, unknown>;
+    log: LogEntry[];
+}
+
+/** The program failed: `messages` are the errors it logged to the engine, as `pulumi preview` prints them. */
+export class ProgramError extends Error {
+    constructor(readonly messages: string[], readonly exitCode: number | null, readonly stderr: string) {
+        super(messages.join("\n") || `the program exited with code ${exitCode} without saying why:\n${stderr}`);
+    }
+}
+
+/** Runs the program once on `cloud` through Pulumi's runner; resolves with its outputs, rejects with a ProgramError. */
+export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun> {
+    const project = readProjectFile(options.dir);
+    const server = await serveMockCloud(options.cloud, options.stack, project.name);
+    try {
+        const args = [
+            RUN, `--monitor=${server.address}`, `--engine=${server.address}`, `--organization=organization`, `--project=${project.name}`,
+            `--stack=${options.stack}`, `--root-directory=${options.dir}`, `--pwd=${project.pwd}`, "--parallel=16", "--dry-run", project.program,
+        ];
+        const env: NodeJS.ProcessEnv = {
+            ...process.env,
+            ...options.env,
+            PULUMI_CONFIG: JSON.stringify(options.config),
+            PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys),
+            PULUMI_NODEJS_TYPESCRIPT: String(project.typescript),
+            // `npm run typecheck` checks the program; the runner only transpiles, unless told otherwise.
+            PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true",
+        };
+        const child = spawn(process.execPath, args, { cwd: project.pwd, env, stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
+        // What the program prints is its own business; the engine shows it, the plan does not.
+        child.stdout.resume();
+        const code = await new Promise<number | null>((resolve, reject) => {
+            const timer = setTimeout(() => {
+                child.kill("SIGKILL");
+                reject(new ProgramError([`the program did not finish within ${RUN_TIMEOUT_MS / 60_000} minutes`], null, stderr));
+            }, RUN_TIMEOUT_MS);
+            child.once("error", (err) => { clearTimeout(timer); reject(err); });
+            child.once("exit", (exitCode) => { clearTimeout(timer); resolve(exitCode); });
+        });
+        const errors = server.log.filter((l) => l.severity === "error").map((l) => l.message);
+        const outputs = server.stackOutputs();
+        if (code !== 0 || errors.length > 0 || outputs === undefined) throw new ProgramError(errors, code, stderr);
+        return { outputs, log: server.log };
+    } finally {
+        await server.stop();
+    }
+}
