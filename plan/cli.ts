@@ -4,7 +4,7 @@ import { ConfigValidationError } from "../stacks/config";
 import { credentialsFrom, CREDENTIALS_ENV } from "../stacks/credentials";
 import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
 import { PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
-import { ProgramError, ProjectFileError } from "./runner";
+import { ConfigTooLargeError, ProgramError, ProjectFileError } from "./runner";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <stack file dir>]
 
@@ -66,7 +66,7 @@ async function main(): Promise<number> {
         else console.log(summarizePlan(run, flags.showSecrets));
         return 0;
     } catch (err) {
-        if (err instanceof ConfigValidationError || err instanceof PlanInputError || err instanceof ProjectFileError) {
+        if (err instanceof ConfigValidationError || err instanceof PlanInputError || err instanceof ProjectFileError || err instanceof ConfigTooLargeError) {
             console.error(`plan: ${err.message}`);
             return 1;
         }

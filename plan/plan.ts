@@ -75,6 +75,8 @@ export interface PlanRun {
     cloud: MockCloud;
     /** Resources and outputs with secret markers kept; render with `renderPlan`. */
     document: PlanDocument;
+    /** The program process's peak memory, where the platform tells it. */
+    programPeakMb?: number;
 }
 
 /**
@@ -118,7 +120,7 @@ export async function runPlan(stack: string, stackConfig: StackConfig, options: 
     });
     const refusals = cloud.refusals();
     if (refusals.length > 0) throw new ProgramError(refusals, 0, "");
-    return { cloud, document: { stack, ...(options.firstPreview ? { firstPreview: true } : {}), resources: cloud.resources, outputs: run.outputs } };
+    return { cloud, programPeakMb: run.programPeakMb, document: { stack, ...(options.firstPreview ? { firstPreview: true } : {}), resources: cloud.resources, outputs: run.outputs } };
 }
 
 /** The plan's public JSON: secrets as "[secret]" unless shown. */

@@ -13,6 +13,13 @@ import { LogEntry, serveMockCloud } from "./mock-cloud/monitor";
 const RUN = require.resolve("@pulumi/pulumi/cmd/run");
 /** How long a program may take before the run is abandoned (the largest bench stack takes under a minute). */
 const RUN_TIMEOUT_MS = 10 * 60_000;
+/**
+ * The longest single environment string Linux passes to a new program (MAX_ARG_STRLEN, 32 pages:
+ * https://man7.org/linux/man-pages/man2/execve.2.html, "Limits on size of arguments and
+ * environment"). Pulumi's language host hands the stack's config to the program as one variable,
+ * PULUMI_CONFIG, so a config larger than this cannot start at all ("argument list too long").
+ */
+export const MAX_ENV_STRING_BYTES = 131_072;
 
 export interface ProjectFile {
     name: string;
@@ -20,9 +27,22 @@ export interface ProjectFile {
     pwd: string;
     program: string;
     typescript: boolean;
+    /** `runtime.options.nodeargs`: what the language host passes to node before cmd/run. */
+    nodeArgs: string[];
 }
 
 export class ProjectFileError extends Error {}
+
+/** The stack's config is too large for Pulumi to hand to the program. */
+export class ConfigTooLargeError extends Error {}
+
+/** Refuses, before starting anything, a config Linux would refuse to pass: names its size and largest keys. */
+export function checkConfigSize(config: Record<string, string>): void {
+    const bytes = Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(config)}`) + 1;
+    if (bytes <= MAX_ENV_STRING_BYTES) return;
+    const largest = Object.entries(config).map(([key, value]) => [key, Buffer.byteLength(value)] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+    throw new ConfigTooLargeError(`the stack's config is ${bytes} bytes as PULUMI_CONFIG, and Linux passes a program one environment variable of at most ${MAX_ENV_STRING_BYTES} bytes (execve(2), MAX_ARG_STRLEN): Pulumi could not start the program. Largest keys: ${largest.map(([k, n]) => `${k} (${n} bytes)`).join(", ")}. Split the stack, or shorten what repeats (user names, homes).`);
+}
 
 /**
  * Pulumi.yaml as the CLI reads it for a run: `main` names a folder (the program is its package) or a
@@ -38,18 +58,20 @@ export function readProjectFile(dir: string): ProjectFile {
         throw new ProjectFileError(`${file}: ${(err as Error).message}`);
     }
     if (typeof doc.name !== "string" || doc.name === "") throw new ProjectFileError(`${file}: "name" must name the project`);
-    const runtime = doc.runtime as { name?: unknown; options?: { typescript?: unknown } } | string | undefined;
+    const runtime = doc.runtime as { name?: unknown; options?: { typescript?: unknown; nodeargs?: unknown } } | string | undefined;
     const runtimeName = typeof runtime === "string" ? runtime : runtime?.name;
     if (runtimeName !== "nodejs") throw new ProjectFileError(`${file}: runtime must be nodejs, found ${JSON.stringify(runtimeName)}`);
-    const typescript = typeof runtime === "object" && runtime?.options?.typescript === false ? false : true;
-    if (doc.main === undefined) return { name: doc.name, pwd: dir, program: ".", typescript };
+    const options = typeof runtime === "object" ? runtime?.options ?? {} : {};
+    const typescript = options.typescript !== false;
+    if (options.nodeargs !== undefined && typeof options.nodeargs !== "string") throw new ProjectFileError(`${file}: runtime.options.nodeargs must be a string of node flags`);
+    const nodeArgs = typeof options.nodeargs === "string" ? options.nodeargs.split(/\s+/).filter((a) => a !== "") : [];
+    const base = { name: doc.name, typescript, nodeArgs };
+    if (doc.main === undefined) return { ...base, pwd: dir, program: "." };
     if (typeof doc.main !== "string" || path.isAbsolute(doc.main)) throw new ProjectFileError(`${file}: "main" must be a path relative to the project`);
     const main = path.resolve(dir, doc.main);
     if (path.relative(dir, main).startsWith("..")) throw new ProjectFileError(`${file}: "main" must be inside the project`);
     if (!fs.existsSync(main)) throw new ProjectFileError(`${file}: "main" names ${doc.main}, which does not exist`);
-    return fs.statSync(main).isDirectory()
-        ? { name: doc.name, pwd: main, program: ".", typescript }
-        : { name: doc.name, pwd: path.dirname(main), program: main, typescript };
+    return fs.statSync(main).isDirectory() ? { ...base, pwd: main, program: "." } : { ...base, pwd: path.dirname(main), program: main };
 }
 
 export interface ProgramRunOptions {
@@ -68,6 +90,17 @@ export interface ProgramRun {
     /** The stack outputs the program registered, in wire form. */
     outputs: Record<string, unknown>;
     log: LogEntry[];
+    /** The program process's peak resident memory (Linux's VmHWM), where /proc tells it. */
+    programPeakMb?: number;
+}
+
+function peakMbOf(pid: number | undefined): number | undefined {
+    try {
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+        return hwm ? Number(hwm[1]) / 1024 : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 /** The program failed: `messages` are the errors it logged to the engine, as `pulumi preview` prints them. */
@@ -80,6 +113,7 @@ export class ProgramError extends Error {
 /** Runs the program once on `cloud` through Pulumi's runner; resolves with its outputs, rejects with a ProgramError. */
 export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun> {
     const project = readProjectFile(options.dir);
+    checkConfigSize(options.config);
     const server = await serveMockCloud(options.cloud, options.stack, project.name);
     try {
         const args = [
@@ -95,11 +129,13 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
             // `npm run typecheck` checks the program; the runner only transpiles, unless told otherwise.
             PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true",
         };
-        const child = spawn(process.execPath, args, { cwd: project.pwd, env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [...project.nodeArgs, ...args], { cwd: project.pwd, env, stdio: ["ignore", "pipe", "pipe"] });
         let stderr = "";
         child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
         // What the program prints is its own business; the engine shows it, the plan does not.
         child.stdout.resume();
+        let programPeakMb: number | undefined;
+        const sampler = setInterval(() => { programPeakMb = peakMbOf(child.pid) ?? programPeakMb; }, 250);
         const code = await new Promise<number | null>((resolve, reject) => {
             const timer = setTimeout(() => {
                 child.kill("SIGKILL");
@@ -107,11 +143,11 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
             }, RUN_TIMEOUT_MS);
             child.once("error", (err) => { clearTimeout(timer); reject(err); });
             child.once("exit", (exitCode) => { clearTimeout(timer); resolve(exitCode); });
-        });
+        }).finally(() => clearInterval(sampler));
         const errors = server.log.filter((l) => l.severity === "error").map((l) => l.message);
         const outputs = server.stackOutputs();
         if (code !== 0 || errors.length > 0 || outputs === undefined) throw new ProgramError(errors, code, stderr);
-        return { outputs, log: server.log };
+        return { outputs, log: server.log, programPeakMb };
     } finally {
         await server.stop();
     }
