@@ -112,7 +112,7 @@ export async function runPlan(stack: string, stackConfig: StackConfig, options: 
     const cloud = new MockCloud({ defaultRegion: region, vpcs, firstPreview: options.firstPreview });
     const run = await runProgram({
         dir: options.projectDir ?? PROJECT_DIR, stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, cloud,
-        env: options.credentials ? { [CREDENTIALS_ENV]: options.credentials } : {},
+        env: { [CREDENTIALS_ENV]: options.credentials ?? "deploy" },
     }).catch((err: unknown) => {
         // The program ends bad config with a RunError listing every issue: hand it back as the error it was.
         const configError = err instanceof ProgramError ? err.messages.map(ConfigValidationError.fromMessage).find((e) => e !== undefined) : undefined;

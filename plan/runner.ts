@@ -69,7 +69,8 @@ export function readProjectFile(dir: string): ProjectFile {
     if (doc.main === undefined) return { ...base, pwd: dir, program: "." };
     if (typeof doc.main !== "string" || path.isAbsolute(doc.main)) throw new ProjectFileError(`${file}: "main" must be a path relative to the project`);
     const main = path.resolve(dir, doc.main);
-    if (path.relative(dir, main).startsWith("..")) throw new ProjectFileError(`${file}: "main" must be inside the project`);
+    const relative = path.relative(dir, main);
+    if (relative === ".." || relative.startsWith(`..${path.sep}`)) throw new ProjectFileError(`${file}: "main" must be inside the project`);
     if (!fs.existsSync(main)) throw new ProjectFileError(`${file}: "main" names ${doc.main}, which does not exist`);
     return fs.statSync(main).isDirectory() ? { ...base, pwd: main, program: "." } : { ...base, pwd: path.dirname(main), program: main };
 }
@@ -106,7 +107,7 @@ function peakMbOf(pid: number | undefined): number | undefined {
 /** The program failed: `messages` are the errors it logged to the engine, as `pulumi preview` prints them. */
 export class ProgramError extends Error {
     constructor(readonly messages: string[], readonly exitCode: number | null, readonly stderr: string) {
-        super(messages.join("\n") || `the program exited with code ${exitCode} without saying why:\n${stderr}`);
+        super(messages.join("\n") || `the program exited with code ${exitCode} without saying why:\n${stderr.slice(-4000)}`);
     }
 }
 
@@ -121,15 +122,18 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
             `--stack=${options.stack}`, `--root-directory=${options.dir}`, `--pwd=${project.pwd}`, "--parallel=16", "--dry-run", project.program,
         ];
         const env: NodeJS.ProcessEnv = {
-            ...process.env,
+            // The runner's own environment, less what would steer the program or the SDK from outside
+            // (a shell's CLOSED_FTP_CREDENTIALS, a CI job's PULUMI_* or trace context): only what is set here.
+            ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(PULUMI_|CLOSED_FTP_|OTEL_)|^TRACEPARENT$/.test(key))),
             ...options.env,
             PULUMI_CONFIG: JSON.stringify(options.config),
             PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys),
             PULUMI_NODEJS_TYPESCRIPT: String(project.typescript),
-            // `npm run typecheck` checks the program; the runner only transpiles, unless told otherwise.
-            PULUMI_NODEJS_TRANSPILE_ONLY: process.env.PULUMI_NODEJS_TRANSPILE_ONLY ?? "true",
         };
         const child = spawn(process.execPath, [...project.nodeArgs, ...args], { cwd: project.pwd, env, stdio: ["ignore", "pipe", "pipe"] });
+        // A runner that exits (a test's timeout, ^C) takes its program with it.
+        const killChild = () => child.kill("SIGKILL");
+        process.once("exit", killChild);
         let stderr = "";
         child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString("utf8"); });
         // What the program prints is its own business; the engine shows it, the plan does not.
@@ -142,8 +146,12 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
                 reject(new ProgramError([`the program did not finish within ${RUN_TIMEOUT_MS / 60_000} minutes`], null, stderr));
             }, RUN_TIMEOUT_MS);
             child.once("error", (err) => { clearTimeout(timer); reject(err); });
-            child.once("exit", (exitCode) => { clearTimeout(timer); resolve(exitCode); });
-        }).finally(() => clearInterval(sampler));
+            // "close": the program has exited and its stderr is read to the end.
+            child.once("close", (exitCode) => { clearTimeout(timer); resolve(exitCode); });
+        }).finally(() => {
+            clearInterval(sampler);
+            process.off("exit", killChild);
+        });
         const errors = server.log.filter((l) => l.severity === "error").map((l) => l.message);
         const outputs = server.stackOutputs();
         if (code !== 0 || errors.length > 0 || outputs === undefined) throw new ProgramError(errors, code, stderr);

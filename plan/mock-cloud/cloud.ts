@@ -133,7 +133,12 @@ export class MockCloud {
         const answer = this.answer(req);
         // The engine keeps these outputs secret (a generated password's result, say); so does the record.
         for (const key of req.additionalSecretOutputs ?? []) {
-            if (key in answer.state && !isSecret(answer.state[key])) answer.state[key] = secret(answer.state[key]);
+            if (key in answer.state) {
+                if (!isSecret(answer.state[key])) answer.state[key] = secret(answer.state[key]);
+            } else if (this.options.firstPreview && req.custom && req.readId === undefined) {
+                // A preview's provider answers a computed output as unknown, and the engine keeps it secret.
+                answer.state[key] = secret(UNKNOWN);
+            }
         }
         this.resources.push({
             urn: req.urn,

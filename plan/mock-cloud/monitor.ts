@@ -9,7 +9,7 @@ import * as engine from "@pulumi/pulumi/proto/engine_pb";
 import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import * as resourceRpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resource from "@pulumi/pulumi/proto/resource_pb";
-import { MockCloud, MockCloudRefusal, ResourceRequest } from "./cloud";
+import { MockCloud, MockCloudRefusal } from "./cloud";
 import { fromStruct, toStruct } from "./wire";
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -99,36 +99,35 @@ export async function serveMockCloud(cloud: MockCloud, stack: string, project: s
         supportsFeature: (call, cb) => cb(null, new resource.SupportsFeatureResponse().setHassupport(FEATURES.has(call.request.getId()))),
         registerPackage: (call, cb) => cb(null, new resource.RegisterPackageResponse().setRef(`${call.request.getName()}@${call.request.getVersion()}`)),
         registerResource: (call, cb) => {
-            const req = call.request;
-            const parent = req.getParent();
-            const urn = urnOf(stack, project, req.getType(), req.getName(), parent || null);
-            if (req.getType() === STACK_TYPE) {
-                cb(null, new resource.RegisterResourceResponse().setUrn(urn).setObject(toStruct({})));
-                return;
-            }
-            const request: ResourceRequest = {
-                urn,
-                type: req.getType(),
-                name: req.getName(),
-                custom: req.getCustom(),
-                parent: parentOf(parent),
-                providerRef: req.getProvider() || undefined,
-                inputs: fromStruct(req.getObject()),
-                additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-                dependencies: req.getDependenciesList(),
-                propertyDependencies: propertyDependenciesOf(req.getPropertydependenciesMap()),
-            };
             try {
-                const answer = cloud.register(request);
+                const req = call.request;
+                const parent = req.getParent();
+                const urn = urnOf(stack, project, req.getType(), req.getName(), parent || null);
+                if (req.getType() === STACK_TYPE) {
+                    cb(null, new resource.RegisterResourceResponse().setUrn(urn).setObject(toStruct({})));
+                    return;
+                }
+                const answer = cloud.register({
+                    urn,
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: req.getCustom(),
+                    parent: parentOf(parent),
+                    providerRef: req.getProvider() || undefined,
+                    inputs: fromStruct(req.getObject()),
+                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies: propertyDependenciesOf(req.getPropertydependenciesMap()),
+                });
                 cb(null, new resource.RegisterResourceResponse().setUrn(urn).setId(answer.id).setObject(toStruct(answer.state)));
             } catch (err) {
                 cb(refusal(err));
             }
         },
         readResource: (call, cb) => {
-            const req = call.request;
-            const urn = urnOf(stack, project, req.getType(), req.getName(), req.getParent() || null);
             try {
+                const req = call.request;
+                const urn = urnOf(stack, project, req.getType(), req.getName(), req.getParent() || null);
                 const answer = cloud.register({
                     urn, type: req.getType(), name: req.getName(), custom: true, parent: parentOf(req.getParent()),
                     providerRef: req.getProvider() || undefined, inputs: fromStruct(req.getProperties()), readId: req.getId(),
@@ -140,8 +139,12 @@ export async function serveMockCloud(cloud: MockCloud, stack: string, project: s
             }
         },
         registerResourceOutputs: (call, cb) => {
-            if (call.request.getUrn() === stackUrn) outputs = fromStruct(call.request.getOutputs());
-            cb(null, new Empty());
+            try {
+                if (call.request.getUrn() === stackUrn) outputs = fromStruct(call.request.getOutputs());
+                cb(null, new Empty());
+            } catch (err) {
+                cb(refusal(err));
+            }
         },
         invoke: (call, cb) => {
             const req = call.request;
@@ -160,7 +163,9 @@ export async function serveMockCloud(cloud: MockCloud, stack: string, project: s
         registerErrorHook: unimplemented("RegisterErrorHook"),
     };
 
-    const server = new grpc.Server();
+    // The SDK and the engine allow messages of 400 MB (runtime/settings.js, maxRPCMessageSize); so does the mock.
+    const maxMessage = 400 * 1024 * 1024;
+    const server = new grpc.Server({ "grpc.max_receive_message_length": maxMessage, "grpc.max_send_message_length": maxMessage });
     server.addService(engineRpc.EngineService, engineImpl);
     server.addService(resourceRpc.ResourceMonitorService, monitorImpl);
     const port = await new Promise<number>((resolve, reject) =>

@@ -275,7 +275,9 @@ describe("the program on the dev stack", () => {
                 const [assumed] = JSON.parse(String(provider.inputs.assumeRoles));
                 assert.match(assumed.roleArn, /:role\/closed-ftp-preview$/, provider.name);
             }
-            const deploy = await planOnce("dev", withPreview);
+            // The runner's own shell never steers the program: only what runPlan is told reaches it.
+            process.env.CLOSED_FTP_CREDENTIALS = "preview";
+            const deploy = await planOnce("dev", withPreview).finally(() => delete process.env.CLOSED_FTP_CREDENTIALS);
             for (const provider of deploy.cloud.byType("pulumi:providers:aws")) assert.match(JSON.parse(String(provider.inputs.assumeRoles))[0].roleArn, /:role\/closed-ftp-deploy$/);
         });
 
