@@ -12,12 +12,11 @@ import * as analyzer from "@pulumi/pulumi/proto/analyzer_pb";
 import * as engineRpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engine from "@pulumi/pulumi/proto/engine_pb";
 import { PlanDocument, PlanResource, UNKNOWN_PLACEHOLDER } from "../plan/format";
+import { UNKNOWN } from "../plan/mock-cloud/wire";
 
 /** The pack's folder: what `--policy-pack policy` names. */
 export const PACK_DIR = __dirname;
 const RUNNER = require.resolve("@pulumi/pulumi/cmd/run-policy-pack");
-/** Pulumi's wire form of a value a preview cannot know. */
-const UNKNOWN_WIRE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const START_TIMEOUT_MS = 60_000;
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled" | "remediate";
@@ -68,7 +67,7 @@ function call<Req, Res>(fn: (req: Req, cb: (err: grpc.ServiceError | null, res: 
 
 /** A plan's JSON value on the wire: "[unknown]" becomes Pulumi's unknown sentinel. */
 function toWire(value: unknown): unknown {
-    if (value === UNKNOWN_PLACEHOLDER) return UNKNOWN_WIRE;
+    if (value === UNKNOWN_PLACEHOLDER) return UNKNOWN;
     if (Array.isArray(value)) return value.map(toWire);
     if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, toWire(v)]));
     return value;
