@@ -1,10 +1,8 @@
 // `npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <stack file dir>]`
 import * as path from "path";
-import { ConfigValidationError } from "../stacks/config";
 import { credentialsFrom, CREDENTIALS_ENV } from "../stacks/credentials";
 import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
-import { PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
-import { ConfigTooLargeError, ProgramError, ProjectFileError } from "./runner";
+import { describePlanFailure, PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <stack file dir>]
 
@@ -66,16 +64,7 @@ async function main(): Promise<number> {
         else console.log(summarizePlan(run, flags.showSecrets));
         return 0;
     } catch (err) {
-        if (err instanceof ConfigValidationError || err instanceof PlanInputError || err instanceof ProjectFileError || err instanceof ConfigTooLargeError) {
-            console.error(`plan: ${err.message}`);
-            return 1;
-        }
-        // The program's own words, as \`pulumi preview\` prints them (a config error: every issue with its path).
-        if (err instanceof ProgramError) {
-            console.error(`plan: ${err.message}`);
-            return 1;
-        }
-        console.error(`plan: the program failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        console.error(`plan: ${describePlanFailure(err)}`);
         return 1;
     }
 }

@@ -6,7 +6,7 @@ import { parse as parseYaml } from "yaml";
 import { ConfigValidationError } from "../stacks/config";
 import { Credentials, CREDENTIALS_ENV } from "../stacks/credentials";
 import { MockCloud, MockVpc, revealSecrets, worldAsDeclared } from "./mock-cloud";
-import { ProgramError, runProgram } from "./runner";
+import { ConfigTooLargeError, ProgramError, ProjectFileError, runProgram } from "./runner";
 import { PlanDocument } from "./format";
 
 export const PROJECT = "closed-ftp";
@@ -121,6 +121,16 @@ export async function runPlan(stack: string, stackConfig: StackConfig, options: 
     const refusals = cloud.refusals();
     if (refusals.length > 0) throw new ProgramError(refusals, 0, "");
     return { cloud, programPeakMb: run.programPeakMb, document: { stack, ...(options.firstPreview ? { firstPreview: true } : {}), resources: cloud.resources, outputs: run.outputs } };
+}
+
+/**
+ * What a CLI prints when a plan fails: the input's or the program's own words (a config error lists
+ * every issue with its path, as `pulumi preview` prints it), and a stack trace only for a bug.
+ */
+export function describePlanFailure(err: unknown): string {
+    const known = [ConfigValidationError, PlanInputError, ProjectFileError, ConfigTooLargeError, ProgramError];
+    if (known.some((kind) => err instanceof kind)) return (err as Error).message;
+    return `the program failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
 }
 
 /** The plan's public JSON: secrets as "[secret]" unless shown. */

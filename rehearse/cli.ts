@@ -3,9 +3,8 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { PlanInputError, readStackFile, runPlan } from "../plan/plan";
+import { describePlanFailure, readStackFile, runPlan } from "../plan/plan";
 import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
-import { ConfigValidationError } from "../stacks/config";
 import { rehearsalModel, RehearsalModel } from "./model";
 import { DEFAULT_PASSIVE_PORTS, DEFAULT_PORT, describeEvent, HOST, Rehearsal, startRehearsal } from "./server";
 
@@ -108,8 +107,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const stackConfig = readStackFile(flags.stack, flags.dir);
         model = rehearsalModel(await runPlan(flags.stack, stackConfig), stackConfig);
     } catch (err) {
-        if (err instanceof ConfigValidationError || err instanceof PlanInputError) io.err(`rehearse: ${err.message}`);
-        else io.err(`rehearse: the program failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        io.err(`rehearse: ${describePlanFailure(err)}`);
         return 1;
     }
     const dataDir = flags.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-rehearse-"));

@@ -69,6 +69,19 @@ interface ProviderPlacement extends Placement {
     urn: string;
 }
 
+/** The type of the stack, the root every resource descends from. */
+export const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * A resource's URN as the engine forms it (pulumi/pulumi sdk/go/common/resource/urn.go, NewURN):
+ * a child's type is qualified by its parent's unless the parent is the stack.
+ */
+export function urnOf(stack: string, project: string, type: string, name: string, parent: string | null): string {
+    const parentType = parent ? parent.split("::")[2] : undefined;
+    const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+}
+
 /** The URN of the provider a reference ("<urn>::<id>") names; null for none (the default provider). */
 export function providerUrnOf(ref: string | undefined): string | null {
     if (!ref) return null;
@@ -113,10 +126,6 @@ export class MockCloud {
         };
     }
 
-    get firstPreview(): boolean {
-        return this.options.firstPreview;
-    }
-
     /** Everything the cloud or the engine refused, one line each. */
     refusals(): string[] {
         return [...this.engineErrors, ...this.violations.map(describeViolation)];
@@ -149,7 +158,7 @@ export class MockCloud {
             parent: req.parent,
             provider: providerUrnOf(req.providerRef),
             inputs: req.readId !== undefined ? {} : req.inputs,
-            state: { ...(answer.id ? { id: answer.id } : req.readId !== undefined ? { id: req.readId } : {}), ...answer.state },
+            state: { ...(answer.id ? { id: answer.id } : {}), ...answer.state },
             dependencies: req.dependencies ?? [],
             propertyDependencies: req.propertyDependencies ?? {},
         });

@@ -3,8 +3,7 @@
 // provider, not its parent or dependencies: what needs those is asserted on a plan, which runs the
 // program through Pulumi's runner (plan/runner.ts).
 import * as pulumi from "@pulumi/pulumi";
-import { MockCloud, MockCloudOptions } from "./cloud";
-import { urnOf } from "./monitor";
+import { MockCloud, MockCloudOptions, urnOf } from "./cloud";
 import { ARCHIVE_SIG, ASSET_SIG, SIG_KEY } from "./wire";
 
 const PROJECT = "closed-ftp";

@@ -9,10 +9,9 @@ import * as engine from "@pulumi/pulumi/proto/engine_pb";
 import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import * as resourceRpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resource from "@pulumi/pulumi/proto/resource_pb";
-import { MockCloud, MockCloudRefusal } from "./cloud";
+import { MockCloud, MockCloudRefusal, STACK_TYPE, urnOf } from "./cloud";
 import { fromStruct, toStruct } from "./wire";
 
-const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** What the program told the engine to log: its errors are how a failed program explains itself. */
 export interface LogEntry {
@@ -34,16 +33,6 @@ const SEVERITIES: Record<number, LogEntry["severity"]> = {
  * holds what a provider would receive.
  */
 const FEATURES = new Set(["secrets"]);
-
-/**
- * A resource's URN as the engine forms it (pulumi/pulumi sdk/go/common/resource/urn.go, NewURN):
- * a child's type is qualified by its parent's unless the parent is the stack.
- */
-export function urnOf(stack: string, project: string, type: string, name: string, parent: string | null): string {
-    const parentType = parent ? parent.split("::")[2] : undefined;
-    const qualified = parentType && parentType !== STACK_TYPE ? `${parentType}$${type}` : type;
-    return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
-}
 
 function refusal(err: unknown): Partial<grpc.StatusObject> {
     const message = err instanceof Error ? err.message : String(err);

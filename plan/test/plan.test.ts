@@ -67,6 +67,9 @@ describe("npm run plan", () => {
         const rule = first.resources.find((r) => r.name === "ftp-ftp-10-10-0-0-16");
         assert.deepStrictEqual([rule?.inputs.securityGroupId, rule?.inputs.cidrIpv4], ["[unknown]", "10.10.0.0/16"]);
         assert.strictEqual(first.resources.length, json.resources.length, "a first preview plans the same resources");
+        // A generated secret the preview cannot know yet is still secret (the engine's additionalSecretOutputs).
+        const seed = first.resources.find((r) => r.name === "credential-seed");
+        assert.deepStrictEqual([seed?.state.hex, seed?.state.base64], ["[secret]", "[secret]"]);
     });
 
     it("plans with the read-only preview roles under CLOSED_FTP_CREDENTIALS=preview, as the pull-request preview runs", () => {
@@ -125,6 +128,16 @@ describe("npm run plan", () => {
         const missing = plan("--json");
         assert.strictEqual(missing.code, 2);
         assert.match(missing.stderr, /--stack is required/);
+    });
+
+    it("exits 1 naming its size, before starting the program, on a stack whose config Pulumi could not hand it", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-plan-"));
+        const users = Array.from({ length: 3000 }, (_, i) => ({ userName: `user-${i}`, home: `inbox/user-${i}` }));
+        fs.writeFileSync(path.join(dir, "Pulumi.big.yaml"), JSON.stringify({ config: { "aws:region": "ap-northeast-1", "closed-ftp:users": users } }));
+        const run = plan("--stack", "big", "--dir", dir);
+        assert.strictEqual(run.code, 1);
+        assert.match(run.stderr, /^plan: the stack's config is \d+ bytes as PULUMI_CONFIG, .*at most 131072 bytes.*Largest keys: closed-ftp:users/);
+        assert.doesNotMatch(run.stderr, /\n\s+at /);
     });
 
     it("exits 1 naming the file when the stack has no config file", () => {

@@ -322,6 +322,20 @@ describe("npm run rehearse: the command", () => {
         }
     });
 
+    it("reports a plan that cannot start in the runner's words (exit 1), without a stack trace", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-rehearse-big-"));
+        try {
+            const users = Array.from({ length: 3000 }, (_, i) => ({ userName: `user-${i}`, home: `inbox/user-${i}` }));
+            fs.writeFileSync(path.join(dir, "Pulumi.big.yaml"), JSON.stringify({ config: { "aws:region": "ap-northeast-1", "closed-ftp:users": users } }));
+            const errors: string[] = [];
+            assert.strictEqual(await main(["--stack", "big", "--dir", dir], { out: () => undefined, err: (l) => errors.push(l) }), 1);
+            assert.match(errors.join("\n"), /^rehearse: the stack's config is \d+ bytes as PULUMI_CONFIG/);
+            assert.doesNotMatch(errors.join("\n"), /\n\s+at /);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("prints each user, its password, home and how to connect; serves it; stops cleanly on SIGINT (exit 0)", async function () {
         this.timeout(30_000);
         const child = spawn(process.execPath, ["--require", "tsx/cjs", path.join(ROOT, "rehearse", "cli.ts"), "--stack", "dev", "--port", "0", "--passive-ports", "8201-8209"], {
