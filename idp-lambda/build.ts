@@ -1,4 +1,4 @@
-// Bundles the IdP into one CommonJS file for the nodejs22.x runtime. The ClosedFtpServer component
+// Bundles the IdP into one CommonJS file for the nodejs24.x runtime. The ClosedFtpServer component
 // calls buildIdpBundle() on every program run, so the deployed code is always this source.
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -9,6 +9,10 @@ export interface IdpBundle {
     code: string;
     sha256: string;
 }
+
+/** The Lambda runtime the bundle is built for; its Node major is the project's (.nvmrc). Async handlers only. */
+export const LAMBDA_RUNTIME = "nodejs24.x";
+const ESBUILD_TARGET = LAMBDA_RUNTIME.replace(/^nodejs(\d+)\.x$/, "node$1");
 
 const ENTRY = path.join(__dirname, "handler.ts");
 export const BUNDLE_PATH = path.join(__dirname, "dist", "index.js");
@@ -21,7 +25,7 @@ export function buildIdpBundle(): IdpBundle {
         entryPoints: [ENTRY],
         bundle: true,
         platform: "node",
-        target: "node22",
+        target: ESBUILD_TARGET,
         format: "cjs",
         // The SDK's ES module builds tree-shake; its CommonJS builds drag in every command.
         mainFields: ["module", "main"],

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { buildIdpBundle } from "../idp-lambda/build";
+import { buildIdpBundle, LAMBDA_RUNTIME } from "../idp-lambda/build";
 import { DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol, REUSED_STS_ENDPOINT_TAG } from "./model";
 import { idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy } from "./policies";
 
@@ -191,7 +191,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
         const bundle = buildIdpBundle();
         const idpFunction = new aws.lambda.Function(`${name}-idp`, {
             description: "closed-ftp: Transfer Family identity provider backed by Secrets Manager",
-            runtime: "nodejs22.x",
+            runtime: LAMBDA_RUNTIME,
             architectures: ["arm64"],
             handler: "index.handler",
             code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),

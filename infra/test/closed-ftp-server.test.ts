@@ -103,7 +103,7 @@ describe("ClosedFtpServer", () => {
     it("deploys the IdP Lambda from the freshly built bundle, VPC-attached, with a 10 s timeout", async () => {
         const fn = run.cloud.find("aws:lambda/function:Function", "ftp-idp");
         const bundle = buildIdpBundle();
-        assert.strictEqual(fn.inputs.runtime, "nodejs22.x");
+        assert.strictEqual(fn.inputs.runtime, "nodejs24.x");
         assert.strictEqual(fn.inputs.handler, "index.handler");
         assert.strictEqual(fn.inputs.timeout, 10);
         const { assets } = fn.inputs.code as { assets: Record<string, { text: string }> };

@@ -6,7 +6,6 @@ import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as engineRpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engine from "@pulumi/pulumi/proto/engine_pb";
-import * as provider from "@pulumi/pulumi/proto/provider_pb";
 import * as resourceRpc from "@pulumi/pulumi/proto/resource_grpc_pb";
 import * as resource from "@pulumi/pulumi/proto/resource_pb";
 import { MockCloud, MockCloudRefusal, STACK_TYPE, urnOf } from "./cloud";
@@ -138,7 +137,7 @@ export async function serveMockCloud(cloud: MockCloud, stack: string, project: s
         invoke: (call, cb) => {
             const req = call.request;
             try {
-                cb(null, new provider.InvokeResponse().setReturn(toStruct(cloud.invoke(req.getTok(), fromStruct(req.getArgs()), req.getProvider() || undefined))));
+                cb(null, new resource.ResourceInvokeResponse().setReturn(toStruct(cloud.invoke(req.getTok(), fromStruct(req.getArgs()), req.getProvider() || undefined))));
             } catch (err) {
                 cb(refusal(err));
             }
@@ -150,6 +149,7 @@ export async function serveMockCloud(cloud: MockCloud, stack: string, project: s
         registerStackInvokeTransform: unimplemented("RegisterStackInvokeTransform"),
         registerResourceHook: unimplemented("RegisterResourceHook"),
         registerErrorHook: unimplemented("RegisterErrorHook"),
+        existsResource: unimplemented("ExistsResource"),
     };
 
     // The SDK and the engine allow messages of 400 MB (runtime/settings.js, maxRPCMessageSize); so does the mock.

@@ -44,15 +44,15 @@ const PROBES: Record<string, Probe> = {
     "vpc-inline-inbound-rules-per-group": (n, p) => new aws.ec2.SecurityGroup("sg", { ingress: [{ protocol: "tcp", fromPort: 21, toPort: 21, cidrBlocks: cidrs(n) }] }, opts(p)),
     "transfer-security-groups-per-interface": (n, p) => new aws.transfer.Server("s", { endpointType: "VPC", protocols: ["FTP"], identityProviderType: "AWS_LAMBDA", endpointDetails: { vpcId: "vpc-1", securityGroupIds: groups(n) } }, opts(p)),
     "ec2-security-groups-per-interface": (n, p) => new aws.ec2.VpcEndpoint("e", { vpcId: "vpc-1", serviceName: "com.amazonaws.ap-northeast-1.sts", vpcEndpointType: "Interface", securityGroupIds: groups(n) }, opts(p)),
-    "lambda-security-groups-per-interface": (n, p) => new aws.lambda.Function("f", { role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs22.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: groups(n) } }, opts(p)),
+    "lambda-security-groups-per-interface": (n, p) => new aws.lambda.Function("f", { role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs24.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: groups(n) } }, opts(p)),
     "transfer-ftp-endpoint-type": (n, p) => new aws.transfer.Server("s", { endpointType: n === 0 ? "VPC" : "PUBLIC", protocols: ["FTP"], identityProviderType: "AWS_LAMBDA", endpointDetails: n === 0 ? { vpcId: "vpc-1" } : undefined }, opts(p)),
     "transfer-session-policy-length": (n, p) => new aws.secretsmanager.SecretVersion("v", { secretId: "s", secretString: pulumi.secret(JSON.stringify({ Role: "arn:aws:iam::111111111111:role/r", Policy: "x".repeat(n) })) }, opts(p)),
     "s3-bucket-name": (n, p) => new aws.s3.Bucket("b", { bucket: n === 0 ? "closed-ftp-drop" : "Closed_FTP_Drop" }, opts(p)),
     "s3-bucket-policy-size": (n, p) => new aws.s3.BucketPolicy("bp", { bucket: "b", policy: documentOfLength(n) }, opts(p)),
     "kms-key-policy-size": (n, p) => new aws.kms.Key("k", { policy: documentOfLength(n) }, opts(p)),
     "secretsmanager-secret-name": (n, p) => new aws.secretsmanager.Secret("s", { name: n === 0 ? "aws/transfer/s-0123456789abcdef0/user1" : "aws/transfer/user 1" }, opts(p)),
-    "lambda-function-name-length": (n, p) => new aws.lambda.Function("f", { name: "f".repeat(n), role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs22.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}) }, opts(p)),
-    "lambda-environment-size": (n, p) => new aws.lambda.Function("f", { role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs22.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables: { K: "v".repeat(n - 1) } } }, opts(p)),
+    "lambda-function-name-length": (n, p) => new aws.lambda.Function("f", { name: "f".repeat(n), role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs24.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}) }, opts(p)),
+    "lambda-environment-size": (n, p) => new aws.lambda.Function("f", { role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs24.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables: { K: "v".repeat(n - 1) } } }, opts(p)),
 };
 
 async function violationsOf(probe: Probe, n: number) {

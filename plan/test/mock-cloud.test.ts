@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import { MockCloud, revealSecrets } from "../mock-cloud";
@@ -13,9 +15,9 @@ const SAMPLE = path.join(__dirname, "fixtures", "sample");
 
 // The sample program (fixtures/sample), run by Pulumi's runner against a fresh mock cloud: what is
 // recorded comes off the wire.
-async function runSample(stack = "test") {
+async function runSample(stack = "test", env?: Record<string, string>) {
     const cloud = new MockCloud({ defaultAccountId: "999999999999" });
-    const run = await runProgram({ dir: SAMPLE, stack, config: {}, secretKeys: [], cloud });
+    const run = await runProgram({ dir: SAMPLE, stack, config: {}, secretKeys: [], cloud, env });
     const values = revealSecrets(run.outputs, true) as Record<string, string> & { versionIsSecret: boolean };
     return { cloud, values, outputs: run.outputs };
 }
@@ -23,7 +25,18 @@ async function runSample(stack = "test") {
 describe("mock cloud", () => {
     let first: Awaited<ReturnType<typeof runSample>>;
     before(async () => {
-        first = await runSample();
+        // A `node` first on the program's PATH that cannot run anything: the runner must not use it.
+        const decoy = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-decoy-node-"));
+        fs.writeFileSync(path.join(decoy, "node"), "#!/bin/sh\necho 'decoy node on PATH' >&2\nexit 97\n", { mode: 0o755 });
+        try {
+            first = await runSample("test", { PATH: `${decoy}${path.delimiter}${process.env.PATH ?? ""}` });
+        } finally {
+            fs.rmSync(decoy, { recursive: true, force: true });
+        }
+    });
+
+    it("runs the program on the Node that runs the runner, not the first one on PATH", () => {
+        assert.strictEqual(first.values.nodeVersion, process.version);
     });
 
     it("gives Transfer servers ids of s- and 17 lowercase hex, and ARNs in the provider's account and region", () => {
