@@ -44,6 +44,12 @@ describe("the toolchain: the Node.js of .nvmrc, everywhere", () => {
         assert.ok(read("README.md").includes("npm ci && npm test"));
     });
 
+    it("installs the policy pack (which pulumi preview installs on its own) with the project's Pulumi versions", () => {
+        const root = JSON.parse(read("package.json")).dependencies as Record<string, string>;
+        const pack = JSON.parse(read("policy/package.json")).dependencies as Record<string, string>;
+        for (const [name, range] of Object.entries(pack)) assert.strictEqual(range, root[name], `policy/package.json ${name}`);
+    });
+
     it("builds the IdP for the Lambda runtime of the same Node major", () => {
         assert.strictEqual(LAMBDA_RUNTIME, `nodejs${NODE_MAJOR}.x`);
     });
