@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DEFAULTS, Encryption, partitionOf } from "./model";
+import { BucketLifecycle, DEFAULTS, Encryption, partitionOf, RemovalPolicy } from "./model";
 import { accessRoleBucketGrant, accessRoleTrustPolicy, bucketPolicy, kmsKeyPolicy } from "./policies";
 
 export interface CrossAccountBucketArgs {
@@ -15,6 +15,28 @@ export interface CrossAccountBucketArgs {
     encryption?: Encryption;
     /** Explicit S3 bucket name; otherwise derived from the component name. */
     bucketName?: pulumi.Input<string>;
+    /** What removing this bucket (or `pulumi destroy`) may do; default `protect`: nothing. */
+    removalPolicy?: RemovalPolicy;
+    /** How long S3 keeps incomplete uploads, old versions and (optionally) files. */
+    lifecycle?: BucketLifecycle;
+}
+
+/** The engine options of everything that holds or guards a bucket's files, for a removal policy. */
+export function dataProtectionOptions(policy: RemovalPolicy): { protect: boolean; retainOnDelete: boolean } {
+    return { protect: policy === "protect", retainOnDelete: policy !== "destroy" };
+}
+
+/** The bucket's lifecycle rules: incomplete uploads, old versions and their delete markers, optionally the files. */
+export function lifecycleRules(lifecycle: BucketLifecycle): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+    const all = { prefix: "" };
+    return [
+        { id: "abort-incomplete-uploads", status: "Enabled", filter: all, abortIncompleteMultipartUpload: { daysAfterInitiation: lifecycle.abortIncompleteUploadsAfterDays } },
+        // A delete marker with no versions left behind it is removed too (S3 allows that only without Days).
+        { id: "expire-old-versions", status: "Enabled", filter: all, noncurrentVersionExpiration: { noncurrentDays: lifecycle.noncurrentVersionsExpireAfterDays }, expiration: { expiredObjectDeleteMarker: true } },
+        ...(lifecycle.currentVersionsExpireAfterDays !== undefined
+            ? [{ id: "expire-files", status: "Enabled", filter: all, expiration: { days: lifecycle.currentVersionsExpireAfterDays } }]
+            : []),
+    ];
 }
 
 /**
@@ -35,19 +57,26 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
         super("closed-ftp:index:CrossAccountBucket", name, {}, opts);
         const partition = args.partition ?? pulumi.output(args.region).apply(partitionOf);
         const encryption = args.encryption ?? DEFAULTS.encryption;
+        // Everything that holds or guards the files is protected as a set: the engine deletes dependents
+        // first, so a protected bucket alone would lose its policy, its encryption and its versioning.
+        const data = { parent: this, ...dataProtectionOptions(args.removalPolicy ?? DEFAULTS.removalPolicy) };
 
         const accessRole = new aws.iam.Role(`${name}-access`, {
             assumeRolePolicy: pulumi.output(args.hubAccountId).apply((hubAccountId) => JSON.stringify(accessRoleTrustPolicy({ hubAccountId }))),
             description: "closed-ftp: assumed by Transfer Family for the sessions of one bucket's users",
         }, { parent: this, provider: args.hubProvider });
 
-        const bucket = new aws.s3.Bucket(name, { bucket: args.bucketName }, { parent: this });
+        // A new encryption replaces the bucket, which a protected bucket refuses before anything of it
+        // changes: every other child waits for the bucket, so no grant loses its key first.
+        const bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.removalPolicy === "destroy" }, { ...data, replacementTrigger: encryption });
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(name, {
             bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-        }, { parent: this });
+        }, data);
         // The bucket's account owns every object the hub writes, so no ACL juggling across accounts.
-        new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
-        new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, { parent: this });
+        new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, data);
+        const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, data);
+        // Noncurrent-version rules need versioning on first (S3 refuses them on an unversioned bucket).
+        new aws.s3.BucketLifecycleConfiguration(name, { bucket: bucket.id, rules: lifecycleRules(args.lifecycle ?? DEFAULTS.lifecycle) }, { ...data, dependsOn: [versioning] });
 
         // The aws/s3 managed key cannot be shared across accounts: SSE-KMS needs a customer-managed key.
         const key = encryption === "kms"
@@ -58,14 +87,14 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
                 policy: pulumi.all([args.bucketAccountId, args.hubAccountId, accessRole.uniqueId, args.region, partition]).apply(
                     ([keyAccountId, hubAccountId, accessRoleUniqueId, region, p]) =>
                         JSON.stringify(kmsKeyPolicy({ keyAccountId, hubAccountId, accessRoleUniqueId, region, partition: p }))),
-            }, { parent: this })
+            }, data)
             : undefined;
         new aws.s3.BucketServerSideEncryptionConfiguration(name, {
             bucket: bucket.id,
             rules: [key
                 ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }
                 : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, { parent: this });
+        }, data);
 
         // RoleId, not the role ARN: a recreated role gets a new id and must not inherit the grant.
         new aws.s3.BucketPolicy(name, {
@@ -73,7 +102,7 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
             policy: pulumi.all([bucket.arn, args.bucketAccountId, args.hubAccountId, accessRole.uniqueId]).apply(
                 ([bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId]) =>
                     JSON.stringify(bucketPolicy({ bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId }))),
-        }, { parent: this, dependsOn: [publicAccessBlock] });
+        }, { ...data, dependsOn: [publicAccessBlock] });
 
         new aws.iam.RolePolicy(`${name}-grant`, {
             role: accessRole.name,

@@ -19,6 +19,40 @@ export type Protocol = (typeof PROTOCOLS)[number];
 export const ENCRYPTIONS = ["s3", "kms"] as const;
 export type Encryption = (typeof ENCRYPTIONS)[number];
 
+/**
+ * What a config change or `pulumi destroy` may do to a bucket and what guards its files (README
+ * "Retire, move, rename or delete a bucket"): `protect` refuses it (the engine's protection error) and
+ * keeps everything in AWS even if a person unprotects by hand; `retain` lets the stack forget them and
+ * leaves them in AWS; `destroy` deletes them, objects and all.
+ */
+export const REMOVAL_POLICIES = ["protect", "retain", "destroy"] as const;
+export type RemovalPolicy = (typeof REMOVAL_POLICIES)[number];
+
+/**
+ * The resource types that hold or guard users' files: each bucket's own settings and its KMS key. The
+ * bucket component protects them as a set and the data-is-protected guardrail refuses one unprotected.
+ */
+export const DATA_HOLDING_TYPES = [
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:kms/key:Key",
+] as const;
+
+/** How long S3 keeps what users no longer see, per bucket (S3 lifecycle rules). */
+export interface BucketLifecycle {
+    /** Parts of an upload that never completed are removed this many days after it started. */
+    abortIncompleteUploadsAfterDays: number;
+    /** A version overwritten or deleted (an FTP STOR over a file, DELE, RNFR/RNTO) is removed this many days later. */
+    noncurrentVersionsExpireAfterDays: number;
+    /** Files themselves expire this many days after they were written; absent: kept until deleted. */
+    currentVersionsExpireAfterDays?: number;
+}
+
 /** The interface endpoints a closed VPC needs: STS for Transfer's role sessions, Secrets Manager for a VPC-attached IdP. */
 export const ENDPOINT_SERVICES = ["sts", "secretsmanager"] as const;
 export type EndpointService = (typeof ENDPOINT_SERVICES)[number];
@@ -51,10 +85,16 @@ export const DEFAULTS = {
     availabilityZones: 2,
     secretCacheTtlSeconds: 30,
     passwordVersion: 1,
+    removalPolicy: "protect" as RemovalPolicy,
+    // A week covers a partner's retry of a broken upload; 30 days of old versions is a month to notice
+    // and restore an overwrite or DELE, as long as the 30-day window AWS gives a KMS key in deletion.
+    lifecycle: { abortIncompleteUploadsAfterDays: 7, noncurrentVersionsExpireAfterDays: 30 } as BucketLifecycle,
 } as const;
 
 /** Identifier rules. */
 export const ACCOUNT_ID = /^\d{12}$/;
+/** An availability zone id (apne1-az1, use1-az6): the same physical zone in every account, unlike a zone name. */
+export const AVAILABILITY_ZONE_ID = /^[a-z]{2,5}\d-az\d{1,2}$/;
 export const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
 /** Any ARN in a partition Transfer runs in. */
 export const ARN = /^arn:(aws|aws-cn|aws-us-gov):/;

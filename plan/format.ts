@@ -21,6 +21,14 @@ export interface PlanResource {
     dependencies: string[];
     /** For each input property, the URNs of the resources its value came from. */
     propertyDependencies: Record<string, string[]>;
+    /** The engine refuses to delete or replace a protected resource (`protect`, as the engine receives it). */
+    protect: boolean;
+    /** The engine drops the resource from the stack without deleting it in the cloud (`retainOnDelete`). */
+    retainOnDelete: boolean;
+    /** A value whose change replaces the resource (`replacementTrigger`); absent when none is set. */
+    replacementTrigger?: unknown;
+    /** URNs this resource was known by before (its aliases, as URNs); absent when none. */
+    aliases?: string[];
 }
 
 export interface PlanDocument {

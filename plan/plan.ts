@@ -91,6 +91,8 @@ export interface PlanOptions {
     projectDir?: string;
     /** Plan as the first `pulumi preview` of a new stack: every value the cloud computes is unknown. */
     firstPreview?: boolean;
+    /** Zones (by name) that offer an endpoint service, by service ("transfer.server"); default: every zone offers every service. */
+    endpointServiceZones?: Record<string, string[]>;
 }
 
 function parsedOrNothing(value: string | undefined): unknown {
@@ -109,7 +111,7 @@ function parsedOrNothing(value: string | undefined): unknown {
 export async function runPlan(stack: string, stackConfig: StackConfig, options: PlanOptions = {}): Promise<PlanRun> {
     const region = stackConfig.config["aws:region"];
     const vpcs = options.vpcs ?? worldAsDeclared(parsedOrNothing(stackConfig.config["closed-ftp:network"]), region);
-    const cloud = new MockCloud({ defaultRegion: region, vpcs, firstPreview: options.firstPreview });
+    const cloud = new MockCloud({ defaultRegion: region, vpcs, firstPreview: options.firstPreview, endpointServiceZones: options.endpointServiceZones });
     const run = await runProgram({
         dir: options.projectDir ?? PROJECT_DIR, stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, cloud,
         env: { [CREDENTIALS_ENV]: options.credentials ?? "deploy" },
@@ -167,6 +169,11 @@ export function summarizePlan(run: PlanRun, showSecrets: boolean): string {
         for (const [type, count] of countBy(group, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
         lines.push("");
     }
+    // What no config change or destroy can delete: the engine refuses, and the guardrails insist.
+    const guarded = custom.filter((r) => r.protect || r.retainOnDelete);
+    lines.push(`protected (a delete or replace stops with the engine's protection error): ${custom.filter((r) => r.protect).length} resources; kept in AWS if removed (retainOnDelete): ${custom.filter((r) => r.retainOnDelete).length}`);
+    for (const [type, count] of countBy(guarded, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
+    lines.push("");
     const components = document.resources.filter((r) => !r.custom);
     lines.push(`components: ${countBy(components, (r) => r.type).map(([t, n]) => `${n} ${t.split(":").pop()}`).join(", ")}`);
     lines.push(`total: ${document.resources.length} resources (${providers.length} AWS providers, ${custom.length} cloud resources, ${components.length} components)`);

@@ -79,7 +79,8 @@ function struct(value: Record<string, unknown>): Struct {
 
 /** The resource options the engine sends with every resource (the pack refuses a request without them). */
 function optionsOf(r: PlanResource): analyzer.AnalyzerResourceOptions {
-    return new analyzer.AnalyzerResourceOptions().setParent(r.parent ?? "").setProtect(false);
+    // A plan written before `protect` was recorded reads as unprotected: the guardrail fails closed.
+    return new analyzer.AnalyzerResourceOptions().setParent(r.parent ?? "").setProtect(r.protect === true).setAliasesList(r.aliases ?? []);
 }
 
 /** Starts a fake engine, then the pack exactly as the CLI does; resolves once the Analyzer listens. */

@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import {
-    Access, ACCESS_LEVELS, ACCOUNT_ID, DEFAULTS, Encryption, ENCRYPTIONS, ENDPOINT_SERVICES, HUB_KEY, IAM_ROLE_ARN,
-    partitionOf, Protocol, PROTOCOLS, REGION, s3BucketNameProblem, TRANSFER_USER_NAME,
+    Access, ACCESS_LEVELS, ACCOUNT_ID, AVAILABILITY_ZONE_ID, DEFAULTS, Encryption, ENCRYPTIONS, ENDPOINT_SERVICES, HUB_KEY, IAM_ROLE_ARN,
+    partitionOf, Protocol, PROTOCOLS, REGION, REMOVAL_POLICIES, s3BucketNameProblem, TRANSFER_USER_NAME,
 } from "../infra/model";
 import { MAX_ALLOWED_CIDRS_PER_FAMILY } from "../infra/closed-ftp-server";
 import { prefixProblem } from "../infra/policies";
@@ -111,6 +111,9 @@ const networkSchema = z.strictObject({
     subnetIds: z.array(z.string().regex(SUBNET_ID, { error: (i) => `"${String(i.input)}" is not a subnet id (subnet- and 8 or 17 hex)` })).min(1, "name at least one subnet").optional(),
     cidrBlock: cidr.optional(),
     availabilityZones: z.number().int().min(1).max(3).optional(),
+    /** The new VPC's zones by id, in subnet order: a zone id is the same physical zone in every account, and pinned. */
+    availabilityZoneIds: z.array(z.string().regex(AVAILABILITY_ZONE_ID, { error: (i) => `"${String(i.input)}" is not an availability zone id (like apne1-az1; a zone name such as ap-northeast-1a maps to different zones per account)` }))
+        .min(1, "name at least one zone").max(3, "at most 3 zones (a subnet is a quarter of the VPC, one kept free)").optional(),
     /** Interface endpoints the existing VPC already has (with private DNS): looked up and reused, not created. */
     existingEndpoints: z.array(z.enum(ENDPOINT_SERVICES, { error: (i) => `"${String(i.input)}" is not sts or secretsmanager (the interface endpoints closed-ftp needs)` })).optional(),
     allowedCidrs: z.array(cidr).min(1, "name at least one client network: nobody could connect").superRefine(noDuplicates).superRefine(cidrsFitTheEndpoint),
@@ -126,14 +129,27 @@ const serverSchema = z.strictObject({
     securityPolicyName: z.string().regex(/^TransferSecurityPolicy-[\w-]+$/, { error: (i) => `"${String(i.input)}" is not a Transfer security policy name (TransferSecurityPolicy-…)` }).default(DEFAULTS.securityPolicyName),
 });
 
+const bucketKey = z.string().regex(BUCKET_KEY, { error: (i) => `"${String(i.input)}" must be 3-42 lowercase letters, digits or dashes, starting and ending with a letter or digit` });
+const days = (what: string) => z.number({ error: (i) => `expected a whole number of days, got ${describe(i.input)}` }).int("must be a whole number of days").min(1, `must be 1 or more: S3 takes a positive number of days ${what}`).max(36500, "must be at most 36500 days (100 years)");
+
+const lifecycleSchema = z.strictObject({
+    abortIncompleteUploadsAfterDays: days("before it removes an unfinished upload's parts").default(DEFAULTS.lifecycle.abortIncompleteUploadsAfterDays),
+    noncurrentVersionsExpireAfterDays: days("before it removes an overwritten or deleted version").default(DEFAULTS.lifecycle.noncurrentVersionsExpireAfterDays),
+    currentVersionsExpireAfterDays: days("before it expires a file").optional(),
+});
+
 const bucketSchema = z.strictObject({
-    name: z.string().regex(BUCKET_KEY, { error: (i) => `"${String(i.input)}" must be 3-42 lowercase letters, digits or dashes, starting and ending with a letter or digit` }),
+    name: bucketKey,
     account: z.string().default(HUB_KEY),
     encryption: z.enum(ENCRYPTIONS, { error: (i) => `"${String(i.input)}" is not s3 or kms` }).default(DEFAULTS.encryption),
     bucketName: z.string().superRefine((value, ctx) => {
         const problem = s3BucketNameProblem(value);
         if (problem) ctx.addIssue({ code: "custom", message: `"${value}" ${problem}` });
     }).optional(),
+    removalPolicy: z.enum(REMOVAL_POLICIES, { error: (i) => `"${String(i.input)}" is not protect, retain or destroy` }).default(DEFAULTS.removalPolicy),
+    /** Names this bucket had before: the stack carries its resources over (aliases) instead of replacing them. */
+    formerNames: z.array(bucketKey).min(1, "leave it out when the bucket was never renamed").optional(),
+    lifecycle: lifecycleSchema.prefault({}),
 });
 
 const userSchema = z.strictObject({
@@ -260,11 +276,17 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
 
     if (network) {
         const existing = network.vpcId !== undefined || network.subnetIds !== undefined;
-        const fresh = network.cidrBlock !== undefined || network.availabilityZones !== undefined;
+        const fresh = network.cidrBlock !== undefined || network.availabilityZones !== undefined || network.availabilityZoneIds !== undefined;
         const reused = strings(network.existingEndpoints);
         if (new Set(reused).size !== reused.length) add(["network", "existingEndpoints"], "lists an endpoint twice");
         if (fresh && reused.length > 0) add(["network", "existingEndpoints"], "only an existing VPC (vpcId) can have endpoints already; a new VPC gets its own");
         if (reused.includes("secretsmanager") && server.idpVpcAttached === false) add(["network", "existingEndpoints"], `lists secretsmanager, but ${NAMESPACE}:server.idpVpcAttached is false: the IdP does not use it`);
+        const zoneIds = strings(network.availabilityZoneIds);
+        if (new Set(zoneIds).size !== zoneIds.length) add(["network", "availabilityZoneIds"], "lists a zone twice");
+        if (network.availabilityZoneIds !== undefined && typeof network.availabilityZones === "number" && network.availabilityZones !== zoneIds.length) {
+            add(["network", "availabilityZones"], `is ${network.availabilityZones} but availabilityZoneIds names ${zoneIds.length}: leave the count out`);
+        }
+        if (existing && network.availabilityZoneIds !== undefined) add(["network", "availabilityZoneIds"], "is for a new VPC (cidrBlock); an existing VPC's zones are those of its subnets");
         if (existing && fresh) add(["network"], "give an existing VPC (vpcId + subnetIds) or a new one (cidrBlock), not both");
         else if (!existing && !fresh) add(["network"], "give an existing VPC (vpcId + subnetIds) or a CIDR for a new isolated VPC (cidrBlock)");
         else if (existing) {
@@ -299,10 +321,19 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
 
     const bucketKeys = new Set<string>();
     const physicalNames = new Set<string>();
-    (Array.isArray(value.buckets) ? value.buckets : []).forEach((b: unknown, i) => {
+    const bucketList: unknown[] = Array.isArray(value.buckets) ? value.buckets : [];
+    const currentNames = new Set(bucketList.flatMap((b) => (isObject(b) && typeof b.name === "string" ? [b.name] : [])));
+    const formerOwner = new Map<string, string>();
+    bucketList.forEach((b: unknown, i) => {
         if (!isObject(b) || typeof b.name !== "string") return;
         if (bucketKeys.has(b.name)) add(["buckets", i, "name"], `bucket "${b.name}" is defined twice`);
         bucketKeys.add(b.name);
+        // Two buckets claiming one former name would both take over its resources.
+        strings(b.formerNames).forEach((former, j) => {
+            if (currentNames.has(former)) add(["buckets", i, "formerNames", j], `"${former}" is the name of a bucket defined now: a former name must be free`);
+            else if (formerOwner.has(former)) add(["buckets", i, "formerNames", j], `"${former}" is already a former name of bucket "${formerOwner.get(former)}"`);
+            else formerOwner.set(former, b.name as string);
+        });
         const physical = str(b.bucketName);
         if (physical) {
             if (physicalNames.has(physical)) add(["buckets", i, "bucketName"], `"${physical}" is used by another bucket`);
@@ -359,7 +390,10 @@ function splitHome(home: string): { bucket: string; prefix: string } {
 function toModel(c: ConfigValue) {
     const network = c.network.vpcId !== undefined
         ? { kind: "existing" as const, vpcId: c.network.vpcId, subnetIds: c.network.subnetIds ?? [], existingEndpoints: c.network.existingEndpoints ?? [], allowedCidrs: c.network.allowedCidrs }
-        : { kind: "new" as const, cidrBlock: c.network.cidrBlock ?? "", availabilityZones: c.network.availabilityZones ?? DEFAULTS.availabilityZones, allowedCidrs: c.network.allowedCidrs };
+        : {
+            kind: "new" as const, cidrBlock: c.network.cidrBlock ?? "", availabilityZones: c.network.availabilityZoneIds?.length ?? c.network.availabilityZones ?? DEFAULTS.availabilityZones,
+            ...(c.network.availabilityZoneIds ? { availabilityZoneIds: c.network.availabilityZoneIds } : {}), allowedCidrs: c.network.allowedCidrs,
+        };
     const account = (key: string, a: { accountId: string; deployRoleArn?: string; previewRoleArn?: string }) => ({
         key, accountId: a.accountId,
         ...(a.deployRoleArn ? { deployRoleArn: a.deployRoleArn } : {}),
@@ -372,7 +406,9 @@ function toModel(c: ConfigValue) {
         spokes: Object.entries(c.accounts).sort(([a], [b]) => a.localeCompare(b)).map(([key, s]) => account(key, s)),
         network,
         server: { ...server, ...(certificateArn ? { certificateArn } : {}), ...(idpReservedConcurrency !== undefined ? { idpReservedConcurrency } : {}) },
-        buckets: c.buckets.map(({ bucketName, ...b }) => ({ ...b, ...(bucketName ? { bucketName } : {}) })),
+        buckets: c.buckets.map(({ bucketName, formerNames, lifecycle, ...b }) => ({
+            ...b, ...(bucketName ? { bucketName } : {}), formerNames: formerNames ?? [], lifecycle,
+        })),
         users: c.users.map(({ home, allowedSourceCidrs, passwordVersion, ...u }) => ({
             ...u, ...splitHome(home),
             ...(allowedSourceCidrs ? { allowedSourceCidrs } : {}),

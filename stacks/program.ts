@@ -53,22 +53,46 @@ async function lookUpNetwork(model: StackModel, hub: aws.Provider): Promise<Reso
     const issues: ConfigIssue[] = [];
     const path = `${NAMESPACE}:network`;
     const opts = { provider: hub };
+    // Every interface endpoint service the stack creates an endpoint of, with what it is for: each
+    // subnet's zone must offer them all, or CreateServer / CreateVpcEndpoint fails after a green plan.
+    const reused = network.kind === "existing" ? network.existingEndpoints : [];
+    const services = [
+        { serviceName: `com.amazonaws.${model.region}.transfer.server`, role: "the Transfer server's endpoint" },
+        ...(reused.includes("sts") ? [] : [{ serviceName: `com.amazonaws.${model.region}.sts`, role: "the STS endpoint" }]),
+        ...(model.server.idpVpcAttached && !reused.includes("secretsmanager") ? [{ serviceName: `com.amazonaws.${model.region}.secretsmanager`, role: "the Secrets Manager endpoint" }] : []),
+    ];
+    const zonesOffering = async (at: string) => {
+        const offered = await Promise.all(services.map((service) => lookUp(`the zones that offer ${service.serviceName}`, () =>
+            aws.ec2.getVpcEndpointService({ serviceName: service.serviceName }, opts), issues, at)));
+        return offered.every((o) => o) ? services.map((service, i) => ({ ...service, zones: new Set(offered[i]?.availabilityZones ?? []) })) : undefined;
+    };
+
     if (network.kind === "new") {
-        // Every zone of the region, impaired or not, in name order: a zone that is briefly unavailable must
-        // not shift the others (subnets are named after their zone and numbered by its place).
+        const at = `${path}.availabilityZoneIds`;
+        // Every zone of the region, impaired or not: a zone that is briefly unavailable is still a zone.
         const zones = await lookUp(`the availability zones of ${model.region}`, () =>
-            aws.getAvailabilityZones({ filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts), issues, `${path}.availabilityZones`);
-        // ... that offer every interface endpoint the server needs (not every zone offers every service).
-        const services = [`com.amazonaws.${model.region}.transfer.server`, `com.amazonaws.${model.region}.sts`,
-            ...(model.server.idpVpcAttached ? [`com.amazonaws.${model.region}.secretsmanager`] : [])];
-        const offered = await Promise.all(services.map((serviceName) => lookUp(`the zones that offer ${serviceName}`, () =>
-            aws.ec2.getVpcEndpointService({ serviceName }, opts), issues, `${path}.availabilityZones`)));
-        const names = [...(zones?.names ?? [])].sort().filter((zone) => offered.every((service) => service?.availabilityZones.includes(zone)));
-        if (zones && offered.every((o) => o) && names.length < network.availabilityZones) {
-            issues.push({ path: `${path}.availabilityZones`, message: `${network.availabilityZones} zones asked, but ${model.region} has ${names.length} that offer Transfer, STS${model.server.idpVpcAttached ? " and Secrets Manager" : ""} endpoints (${names.join(", ")})` });
+            aws.getAvailabilityZones({ filters: [{ name: "zone-type", values: ["availability-zone"] }] }, opts), issues, at);
+        const offering = await zonesOffering(at);
+        if (!zones || !offering) throw new ConfigValidationError(issues);
+        const nameOf = new Map(zones.zoneIds.map((id, i) => [id, zones.names[i]]));
+        const eligible = zones.zoneIds.filter((id) => offering.every((s) => s.zones.has(nameOf.get(id) as string)));
+        const what = `Transfer, STS${model.server.idpVpcAttached ? " and Secrets Manager" : ""} endpoints`;
+        if (network.availabilityZoneIds === undefined) {
+            // Earlier versions took the first zones by name: the ids that keep a deployed VPC's subnets where they are.
+            const byName = eligible.map((id) => ({ id, name: nameOf.get(id) as string })).sort((a, b) => a.name.localeCompare(b.name)).slice(0, network.availabilityZones);
+            issues.push({ path: at, message: `is required for a new VPC: its zones are pinned by id so that no later run moves a subnet. Zones of ${model.region} that offer ${what}: ${eligible.join(", ") || "none"}` +
+                (byName.length === network.availabilityZones ? `; a VPC deployed before zones were pinned uses [${byName.map((z) => z.id).join(", ")}] (${byName.map((z) => z.name).join(", ")}), in that order` : `; ${network.availabilityZones} asked, ${eligible.length} eligible`) });
+            throw new ConfigValidationError(issues);
         }
+        network.availabilityZoneIds.forEach((id, i) => {
+            const name = nameOf.get(id);
+            if (name === undefined) issues.push({ path: `${at}[${i}]`, message: `"${id}" is not an availability zone of ${model.region} (its zones: ${zones.zoneIds.join(", ")})` });
+            else for (const service of offering.filter((s) => !s.zones.has(name))) {
+                issues.push({ path: `${at}[${i}]`, message: `zone ${id} (${name}) does not offer ${service.serviceName}, which ${service.role} needs; zones that offer ${what}: ${eligible.join(", ") || "none"}` });
+            }
+        });
         if (issues.length > 0) throw new ConfigValidationError(issues);
-        return { kind: "new", cidrBlocks: [network.cidrBlock], availabilityZones: names.slice(0, network.availabilityZones), existingEndpointIds: {} };
+        return { kind: "new", cidrBlocks: [network.cidrBlock], availabilityZones: network.availabilityZoneIds.map((id) => nameOf.get(id) as string), existingEndpointIds: {} };
     }
 
     const vpc = await lookUp(`VPC ${network.vpcId} in the hub account ${model.hub.accountId}`, () => aws.ec2.getVpc({ id: network.vpcId }, opts), issues, `${path}.vpcId`);
@@ -86,6 +110,12 @@ async function lookUpNetwork(model: StackModel, hub: aws.Provider): Promise<Reso
         // Interface endpoints (and the server's endpoint) take at most one subnet per zone.
         if (first !== undefined) issues.push({ path: at, message: `subnet ${subnet.id} is in ${subnet.availabilityZone} like subnetIds[${first}]: interface endpoints take one subnet per availability zone` });
         else zoneOwner.set(subnet.availabilityZone, i);
+    });
+    const offering = await zonesOffering(`${path}.subnetIds`);
+    subnets.forEach((subnet, i) => {
+        for (const service of subnet ? (offering ?? []).filter((s) => !s.zones.has(subnet.availabilityZone)) : []) {
+            issues.push({ path: `${path}.subnetIds[${i}]`, message: `subnet ${subnet!.id} is in ${subnet!.availabilityZone} (${subnet!.availabilityZoneId}), which does not offer ${service.serviceName}: ${service.role} cannot have a network interface there` });
+        }
     });
     const existingEndpointIds: Partial<Record<EndpointService, string>> = {};
     for (const service of network.existingEndpoints) {
@@ -159,7 +189,10 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
             hubProvider,
             encryption: b.encryption,
             bucketName: b.bucketName,
-        }, { provider: providers.get(b.account) });
+            removalPolicy: b.removalPolicy,
+            lifecycle: b.lifecycle,
+            // A renamed bucket keeps its resources: the engine carries the alias to every child named after it.
+        }, { provider: providers.get(b.account), aliases: b.formerNames.map((former) => ({ name: `bucket-${former}` })) });
         return [b.name, { model: b, account, bucket }] as const;
     }));
 

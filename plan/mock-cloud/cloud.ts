@@ -21,6 +21,11 @@ export interface MockCloudOptions {
     firstPreview?: boolean;
     /** The VPCs that already exist in the accounts, answered by the VPC, subnet and endpoint look-ups; any other id is not found, as in AWS. */
     vpcs?: Record<string, MockVpc>;
+    /**
+     * The zones (by name) that offer an endpoint service, by the service's name after the region
+     * ("transfer.server", "sts"); a service not listed is offered in every zone of the region.
+     */
+    endpointServiceZones?: Record<string, string[]>;
 }
 
 /** An existing VPC as the look-ups see it. */
@@ -35,8 +40,20 @@ export interface MockVpc {
     dns?: boolean;
 }
 
-/** The availability zones the mock answers for a region: its real ones where known. */
-const ZONE_SUFFIXES: Record<string, string[]> = { "ap-northeast-1": ["a", "c", "d"], "us-east-1": ["a", "b", "c", "d", "e", "f"] };
+/**
+ * The availability zones the mock answers for a region, name and id: the real ones where known. A
+ * zone name maps to a different physical zone (id) in each account; this is one common mapping
+ * (https://docs.aws.amazon.com/ram/latest/userguide/working-with-az-ids.html).
+ */
+const REGION_ZONES: Record<string, { name: string; id: string }[]> = {
+    "ap-northeast-1": [{ name: "ap-northeast-1a", id: "apne1-az4" }, { name: "ap-northeast-1c", id: "apne1-az1" }, { name: "ap-northeast-1d", id: "apne1-az2" }],
+    "us-east-1": ["a", "b", "c", "d", "e", "f"].map((suffix, i) => ({ name: `us-east-1${suffix}`, id: `use1-az${[6, 1, 2, 4, 3, 5][i]}` })),
+};
+
+export function zonesOf(region: string): { name: string; id: string }[] {
+    const abbreviation = region.split("-").map((part, i) => (i === region.split("-").length - 1 ? part : part.slice(0, i === 0 ? 2 : 1))).join("");
+    return REGION_ZONES[region] ?? ["a", "b", "c"].map((suffix, i) => ({ name: `${region}${suffix}`, id: `${abbreviation}-az${i + 1}` }));
+}
 
 /** One resource as the mock cloud saw it; `inputs` and `state` keep the wire's secret markers. */
 export type RecordedResource = PlanResource;
@@ -57,6 +74,11 @@ export interface ResourceRequest {
     propertyDependencies?: Record<string, string[]>;
     /** The id of the existing resource a `Resource.get` reads. */
     readId?: string;
+    /** Engine options that decide what a change may destroy (unset: false, as the engine reads them). */
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    replacementTrigger?: unknown;
+    aliases?: string[];
 }
 
 export interface ResourceAnswer {
@@ -123,6 +145,7 @@ export class MockCloud {
             defaultRegion: options.defaultRegion ?? "us-east-1",
             vpcs: options.vpcs ?? {},
             firstPreview: options.firstPreview ?? false,
+            endpointServiceZones: options.endpointServiceZones ?? {},
         };
     }
 
@@ -161,6 +184,10 @@ export class MockCloud {
             state: { ...(answer.id ? { id: answer.id } : {}), ...answer.state },
             dependencies: req.dependencies ?? [],
             propertyDependencies: req.propertyDependencies ?? {},
+            protect: req.protect ?? false,
+            retainOnDelete: req.retainOnDelete ?? false,
+            ...(req.replacementTrigger !== undefined ? { replacementTrigger: req.replacementTrigger } : {}),
+            ...(req.aliases && req.aliases.length > 0 ? { aliases: req.aliases } : {}),
         });
         return answer;
     }
@@ -315,6 +342,7 @@ export class MockCloud {
                     id,
                     vpcId,
                     availabilityZone: vpc.subnets[id],
+                    availabilityZoneId: zonesOf(region).find((z) => z.name === vpc.subnets[id])?.id ?? "",
                     arn: `arn:${partition}:ec2:${region}:${accountId}:subnet/${id}`,
                     mapPublicIpOnLaunch: false,
                     ownerId: accountId,
@@ -323,12 +351,13 @@ export class MockCloud {
             }
             case "aws:ec2/getVpcEndpointService:getVpcEndpointService": {
                 const serviceName = String(inputs.serviceName ?? `com.amazonaws.${region}.${String(inputs.service ?? "")}`);
-                const zones = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);
-                return { id: serviceName, serviceName, serviceType: "Interface", availabilityZones: zones, privateDnsName: `${serviceName.split(".").slice(3).join(".")}.${region}.amazonaws.com` };
+                const service = serviceName.split(".").slice(3).join(".");
+                const zones = this.options.endpointServiceZones[service] ?? zonesOf(region).map((z) => z.name);
+                return { id: serviceName, serviceName, serviceType: "Interface", availabilityZones: zones, privateDnsName: `${service}.${region}.amazonaws.com` };
             }
             case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-                const names = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);
-                return { id: region, names, zoneIds: names.map((_, i) => `${region.split("-").map((p) => p[0]).join("")}-az${i + 1}`), groupNames: [region] };
+                const zones = zonesOf(region);
+                return { id: region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.id), groupNames: [region] };
             }
             default:
                 throw new MockCloudRefusal(`mock cloud: unknown invoke ${token}; teach plan/mock-cloud what AWS answers`);
@@ -344,7 +373,7 @@ export class MockCloud {
 export function worldAsDeclared(network: unknown, region: string): Record<string, MockVpc> {
     const n = (typeof network === "object" && network !== null ? network : {}) as { vpcId?: unknown; subnetIds?: unknown; existingEndpoints?: unknown };
     if (typeof n.vpcId !== "string") return {};
-    const zones = (ZONE_SUFFIXES[region] ?? ["a", "b", "c"]).map((suffix) => `${region}${suffix}`);
+    const zones = zonesOf(region).map((z) => z.name);
     const subnets = Array.isArray(n.subnetIds) ? n.subnetIds.map(String) : [];
     const endpoints = Array.isArray(n.existingEndpoints) ? n.existingEndpoints.map(String) : [];
     return {

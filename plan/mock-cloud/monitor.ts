@@ -106,6 +106,11 @@ export async function serveMockCloud(cloud: MockCloud, stack: string, project: s
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                     dependencies: req.getDependenciesList(),
                     propertyDependencies: propertyDependenciesOf(req.getPropertydependenciesMap()),
+                    protect: req.getProtect(),
+                    retainOnDelete: req.getRetainondelete(),
+                    replacementTrigger: req.hasReplacementTrigger() ? req.getReplacementTrigger()?.toJavaScript() : undefined,
+                    // This monitor declares no alias specs, so the SDK sends every alias (a child's inherited ones too) as a URN.
+                    aliases: req.getAliasurnsList(),
                 });
                 cb(null, new resource.RegisterResourceResponse().setUrn(urn).setId(answer.id).setObject(toStruct(answer.state)));
             } catch (err) {

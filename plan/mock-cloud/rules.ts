@@ -184,6 +184,23 @@ export const RULES: readonly Rule[] = [
         measure: (r) => { const d = text(r.inputs.policy); return d === undefined ? undefined : bytes(d); },
     },
     {
+        id: "s3-lifecycle-rule-values", type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", what: "lifecycle rule offences (a day count that is not a positive whole number; ExpiredObjectDeleteMarker with Days or Date in one expiration)", limit: 0,
+        source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleExpiration.html",
+        measure: (r) => {
+            const rules = list(r.inputs.rules) as Record<string, Record<string, unknown> | undefined>[];
+            if (rules.length === 0) return undefined;
+            const badDays = (v: unknown) => (v === undefined ? 0 : Number.isInteger(v) && (v as number) > 0 ? 0 : 1);
+            return rules.reduce((sum, rule) => sum
+                + badDays(rule.abortIncompleteMultipartUpload?.daysAfterInitiation) + badDays(rule.noncurrentVersionExpiration?.noncurrentDays) + badDays(rule.expiration?.days)
+                + (rule.expiration?.expiredObjectDeleteMarker === true && (rule.expiration.days !== undefined || rule.expiration.date !== undefined) ? 1 : 0), 0);
+        },
+    },
+    {
+        id: "s3-lifecycle-rules-per-bucket", type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", what: "rules in one lifecycle configuration", limit: 1000,
+        source: "https://docs.aws.amazon.com/AmazonS3/latest/API/API_LifecycleConfiguration.html",
+        measure: (r) => (Array.isArray(r.inputs.rules) ? r.inputs.rules.length : undefined),
+    },
+    {
         id: "kms-key-policy-size", type: "aws:kms/key:Key", what: "key policy size (bytes)", limit: 32 * 1024,
         source: "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html",
         measure: (r) => { const d = text(r.inputs.policy); return d === undefined ? undefined : bytes(d); },

@@ -42,6 +42,13 @@ const PROBES: Record<string, Probe> = {
         for (const [i, cidr] of cidrs(60, true).entries()) new aws.vpc.SecurityGroupIngressRule(`v6-${i}`, { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 21, toPort: 21, cidrIpv6: cidr }, opts(p));
     },
     "vpc-inline-inbound-rules-per-group": (n, p) => new aws.ec2.SecurityGroup("sg", { ingress: [{ protocol: "tcp", fromPort: 21, toPort: 21, cidrBlocks: cidrs(n) }] }, opts(p)),
+    // n offences: n - 1 rules with a zero day count, and, from 1 up, one expiration with a delete marker and Days.
+    "s3-lifecycle-rule-values": (n, p) => new aws.s3.BucketLifecycleConfiguration("l", { bucket: "b", rules: [
+        { id: "ok", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 }, expiration: { expiredObjectDeleteMarker: true } },
+        ...(n > 0 ? [{ id: "marker-with-days", status: "Enabled", filter: { prefix: "" }, expiration: { expiredObjectDeleteMarker: true, days: 30 } }] : []),
+        ...Array.from({ length: Math.max(0, n - 1) }, (_, i) => ({ id: `zero-${i}`, status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: 0 } })),
+    ] }, opts(p)),
+    "s3-lifecycle-rules-per-bucket": (n) => [{ type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name: "l", accountId: "111111111111", inputs: { rules: Array.from({ length: n }, (_, i) => ({ id: `r${i}`, status: "Enabled", expiration: { days: 1 } })) }, state: {} } as Registration],
     "transfer-security-groups-per-interface": (n, p) => new aws.transfer.Server("s", { endpointType: "VPC", protocols: ["FTP"], identityProviderType: "AWS_LAMBDA", endpointDetails: { vpcId: "vpc-1", securityGroupIds: groups(n) } }, opts(p)),
     "ec2-security-groups-per-interface": (n, p) => new aws.ec2.VpcEndpoint("e", { vpcId: "vpc-1", serviceName: "com.amazonaws.ap-northeast-1.sts", vpcEndpointType: "Interface", securityGroupIds: groups(n) }, opts(p)),
     "lambda-security-groups-per-interface": (n, p) => new aws.lambda.Function("f", { role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs24.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), vpcConfig: { subnetIds: ["subnet-1"], securityGroupIds: groups(n) } }, opts(p)),

@@ -1,11 +1,12 @@
 // The guardrails of a closed, least-privilege hub, one policy per export.
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { bucketGuardrails, crossAccountGrantIsConditioned } from "./buckets";
+import { dataIsProtected } from "./data";
 import { noWildcardGrants } from "./iam";
 import { ftpSecurityGroupPorts, noInternetPath, noWorldIngress, stsEndpointForTransferVpc } from "./network";
 import { ftpUsesCustomIdentityProvider, transferServerIsVpcEndpoint } from "./transfer";
 
-export { bucketGuardrails, crossAccountGrantIsConditioned, ftpSecurityGroupPorts, ftpUsesCustomIdentityProvider, noInternetPath, noWildcardGrants, noWorldIngress, stsEndpointForTransferVpc, transferServerIsVpcEndpoint };
+export { bucketGuardrails, crossAccountGrantIsConditioned, dataIsProtected, ftpSecurityGroupPorts, ftpUsesCustomIdentityProvider, noInternetPath, noWildcardGrants, noWorldIngress, stsEndpointForTransferVpc, transferServerIsVpcEndpoint };
 
 export const GUARDRAILS: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     transferServerIsVpcEndpoint,
@@ -17,4 +18,5 @@ export const GUARDRAILS: (ResourceValidationPolicy | StackValidationPolicy)[] = 
     bucketGuardrails,
     crossAccountGrantIsConditioned,
     noWildcardGrants,
+    dataIsProtected,
 ];

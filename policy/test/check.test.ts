@@ -33,7 +33,7 @@ const withPolicy = (r: PlanResource, edit: (doc: { Statement: Record<string, unk
 /** A resource someone added to the plan, in the hub account. */
 function extra(plan: PlanDocument, type: string, name: string, inputs: Record<string, unknown>): PlanResource {
     const hub = find(plan, "pulumi:providers:aws", "hub");
-    return { urn: `urn:pulumi:dev::closed-ftp::${type}::${name}`, type, name, custom: true, parent: null, provider: hub.urn, inputs, state: {}, dependencies: [], propertyDependencies: {} };
+    return { urn: `urn:pulumi:dev::closed-ftp::${type}::${name}`, type, name, custom: true, parent: null, provider: hub.urn, inputs, state: {}, dependencies: [], propertyDependencies: {}, protect: false, retainOnDelete: false };
 }
 
 describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol", () => {
@@ -104,7 +104,7 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
     it("passes a plan that builds a new isolated VPC, and one that reuses the VPC's STS endpoint", async () => {
         const stack = readStackFile("dev", ROOT);
         const allowedCidrs = JSON.parse(stack.config["closed-ftp:network"]).allowedCidrs;
-        const fresh = await planOnce("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify({ cidrBlock: "10.80.0.0/16", allowedCidrs }) } });
+        const fresh = await planOnce("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify({ cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"], allowedCidrs }) } });
         assert.deepStrictEqual(await violationsOf(JSON.parse(JSON.stringify(renderPlan(fresh.document, false)))), []);
         const network = { ...JSON.parse(stack.config["closed-ftp:network"]), existingEndpoints: ["sts"] };
         const reused = await planOnce("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify(network) } });
@@ -145,6 +145,11 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
         ["a default route", (p) => p.resources.push(extra(p, "aws:ec2/route:Route", "default", { routeTableId: "rtb-1", destinationCidrBlock: "0.0.0.0/0", transitGatewayId: "tgw-1" })), "no-internet-path"],
         ["an IPv6 default route inside a route table", (p) => p.resources.push(extra(p, "aws:ec2/routeTable:RouteTable", "rt", { vpcId: "vpc-1", routes: [{ ipv6CidrBlock: "::/0", egressOnlyGatewayId: "eigw-1" }] })), "no-internet-path"],
         ["an awsx VPC", (p) => p.resources.push(extra(p, "awsx:ec2:Vpc", "network", { cidrBlock: "10.80.0.0/16" })), "no-internet-path"],
+        ["an unprotected bucket", (p) => (find(p, "aws:s3/bucket:Bucket", "bucket-inbox").protect = false), "data-is-protected"],
+        ["an unprotected bucket policy (deleted before the protected bucket)", (p) => (find(p, "aws:s3/bucketPolicy:BucketPolicy", "bucket-archive-drop").protect = false), "data-is-protected"],
+        ["an unprotected versioning (its delete suspends versioning)", (p) => (find(p, "aws:s3/bucketVersioning:BucketVersioning", "bucket-inbox").protect = false), "data-is-protected"],
+        ["an unprotected KMS key", (p) => (find(p, "aws:kms/key:Key", "bucket-analytics-drop").protect = false), "data-is-protected"],
+        ["a plan from before protect was recorded", (p) => delete (find(p, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucket-inbox") as Partial<PlanResource>).protect, "data-is-protected"],
     ];
     for (const [what, change, policy] of breaks) {
         it(`refuses ${what}, naming ${policy} and the resource`, async () => {
@@ -166,7 +171,7 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
         const cli = (args: string[]) => spawnSync(tsx, [path.join(ROOT, "policy", "check.ts"), ...args], { encoding: "utf8" });
         const ok = cli(["--plan", clean]);
         assert.strictEqual(ok.status, 0, ok.stderr);
-        assert.match(ok.stdout, /0 violations: \d+ resources checked against 9 policies by the pack under Pulumi's runner/);
+        assert.match(ok.stdout, /0 violations: \d+ resources checked against 10 policies by the pack under Pulumi's runner/);
         const refused = cli(["--plan", bad]);
         assert.strictEqual(refused.status, 1);
         assert.match(refused.stdout, /MANDATORY transfer-server-vpc-endpoint: urn:pulumi:dev::closed-ftp::closed-ftp:index:ClosedFtpServer\$aws:transfer\/server:Server::ftp/);

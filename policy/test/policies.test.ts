@@ -1,12 +1,13 @@
 import * as assert from "assert";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as g from "../policies";
+import { DATA_HOLDING_TYPES } from "../../infra/model";
 
 // Small args helpers, as pulumi-policy-aws's tests do: call a policy's validate function directly.
-function resourceViolations(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>): string[] {
+function resourceViolations(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, opts: Record<string, unknown> = {}): string[] {
     const messages: string[] = [];
     const validate = policy.validateResource as (args: unknown, report: (m: string) => void) => void;
-    validate({ type, props, urn: `urn:pulumi:t::p::${type}::r`, name: "r", opts: {}, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => { throw new Error("n/a"); } }, (m) => messages.push(m));
+    validate({ type, props, urn: `urn:pulumi:t::p::${type}::r`, name: "r", opts, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => { throw new Error("n/a"); } }, (m) => messages.push(m));
     return messages;
 }
 
@@ -25,6 +26,15 @@ const SERVER = "aws:transfer/server:Server";
 const tls = { Sid: "DenyWithoutTls", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
 
 describe("guardrail policies", () => {
+    it("data-is-protected: passes protected data, refuses each data-holding type unprotected, ignores the rest", () => {
+        for (const type of DATA_HOLDING_TYPES) {
+            assert.deepStrictEqual(resourceViolations(g.dataIsProtected, type, {}, { protect: true }), [], type);
+            assert.match(resourceViolations(g.dataIsProtected, type, {}, { protect: false })[0], /is not protected: removing, renaming, moving or re-encrypting its bucket, or pulumi destroy, would delete it/, type);
+        }
+        assert.deepStrictEqual(resourceViolations(g.dataIsProtected, "aws:iam/role:Role", {}, { protect: false }), []);
+        assert.deepStrictEqual(resourceViolations(g.dataIsProtected, "aws:secretsmanager/secret:Secret", {}, { protect: false }), []);
+    });
+
     it("transfer-server-vpc-endpoint: passes a VPC endpoint, refuses PUBLIC and Elastic IPs", () => {
         assert.deepStrictEqual(resourceViolations(g.transferServerIsVpcEndpoint, SERVER, { endpointType: "VPC", endpointDetails: { vpcId: "vpc-1" } }), []);
         assert.match(resourceViolations(g.transferServerIsVpcEndpoint, SERVER, { endpointType: "PUBLIC" })[0], /endpointType is "PUBLIC"/);

@@ -108,6 +108,16 @@ const BAD: [string, Edit, string, RegExp][] = [
     ["password version 0", (c) => (c["closed-ftp:users"][0].passwordVersion = 0), "closed-ftp:users[0].passwordVersion", /must be 1 or more/],
     ["password version as text", (c) => (c["closed-ftp:users"][0].passwordVersion = "2"), "closed-ftp:users[0].passwordVersion", /expected a whole number from 1, got string "2"/],
     ["password for an unknown user", (c) => (c["closed-ftp:passwords"] = { ghost: "long-enough-password" }), "closed-ftp:passwords.ghost", /is not a user defined/],
+    ["a zone name where a zone id belongs", (c) => (c["closed-ftp:network"] = { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["ap-northeast-1a"], allowedCidrs: ["10.10.0.0/16"] }), "closed-ftp:network.availabilityZoneIds[0]", /is not an availability zone id \(like apne1-az1; a zone name such as ap-northeast-1a maps to different zones per account\)/],
+    ["a zone listed twice", (c) => (c["closed-ftp:network"] = { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az1", "apne1-az1"], allowedCidrs: ["10.10.0.0/16"] }), "closed-ftp:network.availabilityZoneIds", /lists a zone twice/],
+    ["a zone count that contradicts the zone ids", (c) => (c["closed-ftp:network"] = { cidrBlock: "10.80.0.0/16", availabilityZones: 3, availabilityZoneIds: ["apne1-az1", "apne1-az4"], allowedCidrs: ["10.10.0.0/16"] }), "closed-ftp:network.availabilityZones", /is 3 but availabilityZoneIds names 2/],
+    ["zone ids for an existing VPC", (c) => (c["closed-ftp:network"].availabilityZoneIds = ["apne1-az1"]), "closed-ftp:network.availabilityZoneIds", /is for a new VPC/],
+    ["an unknown removal policy", (c) => (c["closed-ftp:buckets"][0].removalPolicy = "delete"), "closed-ftp:buckets[0].removalPolicy", /"delete" is not protect, retain or destroy/],
+    ["a lifecycle of zero days", (c) => (c["closed-ftp:buckets"][0].lifecycle = { noncurrentVersionsExpireAfterDays: 0 }), "closed-ftp:buckets[0].lifecycle.noncurrentVersionsExpireAfterDays", /must be 1 or more: S3 takes a positive number of days/],
+    ["a lifecycle of half a day", (c) => (c["closed-ftp:buckets"][0].lifecycle = { abortIncompleteUploadsAfterDays: 0.5 }), "closed-ftp:buckets[0].lifecycle.abortIncompleteUploadsAfterDays", /whole number of days/],
+    ["a misspelt lifecycle key", (c) => (c["closed-ftp:buckets"][0].lifecycle = { expireAfterDays: 30 }), "closed-ftp:buckets[0].lifecycle.expireAfterDays", /unknown key/],
+    ["a former name that a bucket has now", (c) => (c["closed-ftp:buckets"][0].formerNames = ["analytics-drop"]), "closed-ftp:buckets[0].formerNames[0]", /is the name of a bucket defined now/],
+    ["one former name for two buckets", (c) => { c["closed-ftp:buckets"][0].formerNames = ["old-drop"]; c["closed-ftp:buckets"][1].formerNames = ["old-drop"]; }, "closed-ftp:buckets[1].formerNames[0]", /already a former name of bucket "inbox"/],
     ["password too short", (c) => (c["closed-ftp:passwords"] = { user1: "short" }), "closed-ftp:passwords.user1", /at least 12 characters \(value not shown\)/],
 ];
 
@@ -119,7 +129,10 @@ describe("stack config", () => {
             spokes: [{ key: "analytics", accountId: "222222222222", deployRoleArn: "arn:aws:iam::222222222222:role/closed-ftp-deploy" }],
             network: { kind: "existing", vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"], existingEndpoints: [], allowedCidrs: ["10.10.0.0/16"] },
             server: { protocols: ["FTP"], passiveIp: "AUTO", idpVpcAttached: true, logRetentionDays: 90, securityPolicyName: "TransferSecurityPolicy-2024-01" },
-            buckets: [{ name: "inbox", account: "hub", encryption: "s3" }, { name: "analytics-drop", account: "analytics", encryption: "kms" }],
+            buckets: [
+                { name: "inbox", account: "hub", encryption: "s3", removalPolicy: "protect", formerNames: [], lifecycle: { abortIncompleteUploadsAfterDays: 7, noncurrentVersionsExpireAfterDays: 30 } },
+                { name: "analytics-drop", account: "analytics", encryption: "kms", removalPolicy: "protect", formerNames: [], lifecycle: { abortIncompleteUploadsAfterDays: 7, noncurrentVersionsExpireAfterDays: 30 } },
+            ],
             users: [
                 { userName: "user1", bucket: "inbox", prefix: "user1", access: "read-write" },
                 { userName: "partner-a", bucket: "analytics-drop", prefix: "partner-a", access: "read-only", allowedSourceCidrs: ["10.10.1.0/24"] },

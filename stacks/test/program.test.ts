@@ -108,8 +108,9 @@ describe("the program on the dev stack", () => {
     });
 
     it("asks AWS only a fixed number of questions, however many users and buckets", () => {
+        // The three endpoint services: each subnet's zone must offer Transfer's, STS's and Secrets Manager's.
         assert.deepStrictEqual(run.cloud.invokes.map((i) => i.token).sort(),
-            ["aws:ec2/getSubnet:getSubnet", "aws:ec2/getSubnet:getSubnet", "aws:ec2/getVpc:getVpc", "aws:ec2/getVpcEndpoint:getVpcEndpoint"]);
+            ["aws:ec2/getSubnet:getSubnet", "aws:ec2/getSubnet:getSubnet", "aws:ec2/getVpc:getVpc", "aws:ec2/getVpcEndpoint:getVpcEndpoint", ...Array(3).fill("aws:ec2/getVpcEndpointService:getVpcEndpointService")]);
     });
 
     it("names in each user's secret the access role of that user's bucket, and a KMS bucket's key in its session policy", () => {
@@ -150,7 +151,7 @@ describe("the program on the dev stack", () => {
     it("builds a new VPC from aws.ec2 resources, every one in the plan, with no path to the internet", async () => {
         const network = JSON.parse(dev.config["closed-ftp:network"]);
         const isolated = await planOnce("dev", withConfig(dev, {
-            "closed-ftp:network": { cidrBlock: "10.80.0.0/16", availabilityZones: 2, allowedCidrs: network.allowedCidrs },
+            "closed-ftp:network": { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"], allowedCidrs: network.allowedCidrs },
         }));
         const vpc = isolated.cloud.find("aws:ec2/vpc:Vpc", "network");
         assert.deepStrictEqual([vpc.inputs.cidrBlock, vpc.inputs.enableDnsSupport, vpc.inputs.enableDnsHostnames], ["10.80.0.0/16", true, true]);
