@@ -68,7 +68,10 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
 
         // A new encryption replaces the bucket, which a protected bucket refuses before anything of it
         // changes: every other child waits for the bucket, so no grant loses its key first.
-        const bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.removalPolicy === "destroy" }, { ...data, replacementTrigger: encryption });
+        // (Unprotected, the replace goes ahead: a bucket with a fixed name must give up its name first.)
+        const bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.removalPolicy === "destroy" }, {
+            ...data, replacementTrigger: encryption, deleteBeforeReplace: args.bucketName !== undefined,
+        });
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(name, {
             bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
         }, data);

@@ -27,6 +27,8 @@ export interface PlanResource {
     retainOnDelete: boolean;
     /** A value whose change replaces the resource (`replacementTrigger`); absent when none is set. */
     replacementTrigger?: unknown;
+    /** True when a replace deletes the old resource before creating the new one (`deleteBeforeReplace`); absent otherwise. */
+    deleteBeforeReplace?: boolean;
     /** URNs this resource was known by before (its aliases, as URNs); absent when none. */
     aliases?: string[];
 }

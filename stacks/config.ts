@@ -331,6 +331,7 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
         // Two buckets claiming one former name would both take over its resources.
         strings(b.formerNames).forEach((former, j) => {
             if (currentNames.has(former)) add(["buckets", i, "formerNames", j], `"${former}" is the name of a bucket defined now: a former name must be free`);
+            else if (formerOwner.get(former) === b.name) add(["buckets", i, "formerNames", j], `"${former}" is listed twice`);
             else if (formerOwner.has(former)) add(["buckets", i, "formerNames", j], `"${former}" is already a former name of bucket "${formerOwner.get(former)}"`);
             else formerOwner.set(former, b.name as string);
         });

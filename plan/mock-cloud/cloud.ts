@@ -78,6 +78,7 @@ export interface ResourceRequest {
     protect?: boolean;
     retainOnDelete?: boolean;
     replacementTrigger?: unknown;
+    deleteBeforeReplace?: boolean;
     aliases?: string[];
 }
 
@@ -187,6 +188,7 @@ export class MockCloud {
             protect: req.protect ?? false,
             retainOnDelete: req.retainOnDelete ?? false,
             ...(req.replacementTrigger !== undefined ? { replacementTrigger: req.replacementTrigger } : {}),
+            ...(req.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
             ...(req.aliases && req.aliases.length > 0 ? { aliases: req.aliases } : {}),
         });
         return answer;

@@ -109,6 +109,7 @@ export async function serveMockCloud(cloud: MockCloud, stack: string, project: s
                     protect: req.getProtect(),
                     retainOnDelete: req.getRetainondelete(),
                     replacementTrigger: req.hasReplacementTrigger() ? req.getReplacementTrigger()?.toJavaScript() : undefined,
+                    deleteBeforeReplace: req.getDeletebeforereplace(),
                     // This monitor declares no alias specs, so the SDK sends every alias (a child's inherited ones too) as a URN.
                     aliases: req.getAliasurnsList(),
                 });

@@ -117,6 +117,7 @@ const BAD: [string, Edit, string, RegExp][] = [
     ["a lifecycle of half a day", (c) => (c["closed-ftp:buckets"][0].lifecycle = { abortIncompleteUploadsAfterDays: 0.5 }), "closed-ftp:buckets[0].lifecycle.abortIncompleteUploadsAfterDays", /whole number of days/],
     ["a misspelt lifecycle key", (c) => (c["closed-ftp:buckets"][0].lifecycle = { expireAfterDays: 30 }), "closed-ftp:buckets[0].lifecycle.expireAfterDays", /unknown key/],
     ["a former name that a bucket has now", (c) => (c["closed-ftp:buckets"][0].formerNames = ["analytics-drop"]), "closed-ftp:buckets[0].formerNames[0]", /is the name of a bucket defined now/],
+    ["a former name listed twice", (c) => (c["closed-ftp:buckets"][0].formerNames = ["old-drop", "old-drop"]), "closed-ftp:buckets[0].formerNames[1]", /"old-drop" is listed twice/],
     ["one former name for two buckets", (c) => { c["closed-ftp:buckets"][0].formerNames = ["old-drop"]; c["closed-ftp:buckets"][1].formerNames = ["old-drop"]; }, "closed-ftp:buckets[1].formerNames[0]", /already a former name of bucket "inbox"/],
     ["password too short", (c) => (c["closed-ftp:passwords"] = { user1: "short" }), "closed-ftp:passwords.user1", /at least 12 characters \(value not shown\)/],
 ];
