@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { buildIdpBundle, LAMBDA_RUNTIME } from "../idp-lambda/build";
-import { DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol, REUSED_STS_ENDPOINT_TAG } from "./model";
+import { ALLOWED_AWS_MANAGED_POLICIES, DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol, REUSED_STS_ENDPOINT_TAG } from "./model";
 import { idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy } from "./policies";
 
 /**
@@ -177,7 +177,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             ? new aws.iam.RolePolicyAttachment(`${name}-idp-vpc`, {
                 role: idpRole.name,
                 // ENI management has no resource-level permissions; AWS's managed policy is the narrowest grant.
-                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
+                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${ALLOWED_AWS_MANAGED_POLICIES[0]}`,
             }, { parent: this })
             : undefined;
         const idpSecurityGroup = idpVpcAttached

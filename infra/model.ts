@@ -91,6 +91,12 @@ export const DEFAULTS = {
     lifecycle: { abortIncompleteUploadsAfterDays: 7, noncurrentVersionsExpireAfterDays: 30 } as BucketLifecycle,
 } as const;
 
+/** The widest client range accepted per family: a closed service names its client networks, not the internet. */
+export const WIDEST_CLIENT_PREFIX = { ipv4: 8, ipv6: 32 } as const;
+
+/** The only AWS managed policies a role of this stack may carry: the VPC-attached IdP's network interfaces. */
+export const ALLOWED_AWS_MANAGED_POLICIES = ["service-role/AWSLambdaVPCAccessExecutionRole"] as const;
+
 /** Identifier rules. */
 export const ACCOUNT_ID = /^\d{12}$/;
 /** An availability zone id (apne1-az1, use1-az6): the same physical zone in every account, unlike a zone name. */

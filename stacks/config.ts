@@ -4,7 +4,7 @@ import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import {
     Access, ACCESS_LEVELS, ACCOUNT_ID, AVAILABILITY_ZONE_ID, DEFAULTS, Encryption, ENCRYPTIONS, ENDPOINT_SERVICES, HUB_KEY, IAM_ROLE_ARN,
-    partitionOf, Protocol, PROTOCOLS, REGION, REMOVAL_POLICIES, s3BucketNameProblem, TRANSFER_USER_NAME,
+    partitionOf, Protocol, PROTOCOLS, REGION, REMOVAL_POLICIES, s3BucketNameProblem, TRANSFER_USER_NAME, WIDEST_CLIENT_PREFIX,
 } from "../infra/model";
 import { MAX_ALLOWED_CIDRS_PER_FAMILY } from "../infra/closed-ftp-server";
 import { prefixProblem } from "../infra/policies";
@@ -56,8 +56,6 @@ function describe(value: unknown): string {
     return typeof value === "object" ? "a map" : `${typeof value} ${JSON.stringify(value)}`;
 }
 
-/** The widest client range accepted per family: a closed service names its client networks, not the internet. */
-export const WIDEST_CLIENT_PREFIX = { ipv4: 8, ipv6: 32 } as const;
 
 function parseCidr(value: string): { ok: true; canonical: string } | { ok: false; message: string } {
     if (!ipaddr.isValidCIDR(value)) return { ok: false, message: `"${value}" is not a CIDR block (like 10.10.0.0/16 or 2001:db8::/32)` };

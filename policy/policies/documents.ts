@@ -7,6 +7,8 @@ export interface Statement {
     Action?: string | string[];
     NotAction?: string | string[];
     Resource?: string | string[];
+    NotResource?: string | string[];
+    NotPrincipal?: unknown;
     Condition?: Record<string, Record<string, unknown>>;
 }
 

@@ -1,23 +1,16 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { label, list, parseDocument } from "./documents";
 import { BUCKET_POLICY } from "./buckets";
-
-/** Where IAM documents live, by resource type: the property, and whether it is a list of inline policies. */
-const DOCUMENTS: Record<string, (props: Record<string, unknown>) => unknown[]> = {
-    "aws:iam/policy:Policy": (p) => [p.policy],
-    "aws:iam/rolePolicy:RolePolicy": (p) => [p.policy],
-    "aws:iam/role:Role": (p) => (Array.isArray(p.inlinePolicies) ? p.inlinePolicies.map((i: { policy?: unknown }) => i.policy) : []),
-    [BUCKET_POLICY]: (p) => [p.policy],
-};
+import { documentsOf } from "./principals";
 
 export const noWildcardGrants: ResourceValidationPolicy = {
     name: "no-wildcard-grants",
-    description: "No IAM grant of *, <service>:* or any wildcard action, and no Resource \"*\" for S3 or Secrets Manager.",
+    description: "No IAM grant (identity policies, customer-managed ones included, and bucket policies) of *, <service>:* or any wildcard action, and no Resource \"*\" for S3 or Secrets Manager.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        const documents = DOCUMENTS[args.type];
-        if (!documents) return;
-        for (const document of documents(args.props).filter((d) => d !== undefined)) {
+        // Identity policies wherever they live, and bucket policies: a key policy's own-account kms:* is AWS's default.
+        const documents = documentsOf(args.type, args.props).filter((d) => d.kind === "identity" || args.type === BUCKET_POLICY);
+        for (const { document } of documents) {
             const doc = parseDocument(document);
             if (!doc.ok) {
                 reportViolation(`policy document ${doc.problem}; it cannot be checked`);
@@ -25,7 +18,6 @@ export const noWildcardGrants: ResourceValidationPolicy = {
             }
             doc.statements.forEach((s, i) => {
                 if (s.Effect !== "Allow") return;
-                if (s.NotAction !== undefined) reportViolation(`${label(s, i)} grants NotAction, which allows everything else`);
                 const wild = list(s.Action).filter((a) => a.includes("*"));
                 if (wild.length > 0) reportViolation(`${label(s, i)} grants wildcard action(s) ${wild.join(", ")}; name the actions`);
                 const sensitive = list(s.Action).filter((a) => /^(s3|secretsmanager):/i.test(a));

@@ -3,10 +3,12 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { bucketGuardrails, crossAccountGrantIsConditioned } from "./buckets";
 import { dataIsProtected } from "./data";
 import { noWildcardGrants } from "./iam";
+import { lambdaInvokersPinned, managedPoliciesAllowListed, noInvertedGrants, principalsArePinned } from "./principals";
+import { clientRangesClosed } from "./client-ranges";
 import { ftpSecurityGroupPorts, noInternetPath, noWorldIngress, stsEndpointForTransferVpc } from "./network";
 import { ftpUsesCustomIdentityProvider, transferServerIsVpcEndpoint } from "./transfer";
 
-export { bucketGuardrails, crossAccountGrantIsConditioned, dataIsProtected, ftpSecurityGroupPorts, ftpUsesCustomIdentityProvider, noInternetPath, noWildcardGrants, noWorldIngress, stsEndpointForTransferVpc, transferServerIsVpcEndpoint };
+export { bucketGuardrails, clientRangesClosed, crossAccountGrantIsConditioned, dataIsProtected, lambdaInvokersPinned, managedPoliciesAllowListed, noInvertedGrants, principalsArePinned, ftpSecurityGroupPorts, ftpUsesCustomIdentityProvider, noInternetPath, noWildcardGrants, noWorldIngress, stsEndpointForTransferVpc, transferServerIsVpcEndpoint };
 
 export const GUARDRAILS: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     transferServerIsVpcEndpoint,
@@ -19,4 +21,9 @@ export const GUARDRAILS: (ResourceValidationPolicy | StackValidationPolicy)[] = 
     crossAccountGrantIsConditioned,
     noWildcardGrants,
     dataIsProtected,
+    principalsArePinned,
+    noInvertedGrants,
+    managedPoliciesAllowListed,
+    lambdaInvokersPinned,
+    clientRangesClosed,
 ];

@@ -11,7 +11,7 @@ const WORLD = ["0.0.0.0/0", "::/0"];
 interface Ingress { protocol: string; fromPort: number; toPort: number; sources: string[] }
 
 /** Every ingress a resource opens: inline SG rules, standalone ingress rules, legacy SG rules. */
-function ingressOf(type: string, props: Record<string, unknown>): Ingress[] {
+export function ingressOf(type: string, props: Record<string, unknown>): Ingress[] {
     const arr = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
     if (type === SECURITY_GROUP) {
         return (Array.isArray(props.ingress) ? props.ingress : []).map((r: Record<string, unknown>) => ({

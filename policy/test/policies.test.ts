@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import * as g from "../policies";
+import { principalProblems } from "../policies/principals";
+import { coversEverything } from "../policies/client-ranges";
 import { DATA_HOLDING_TYPES } from "../../infra/model";
 
 // Small args helpers, as pulumi-policy-aws's tests do: call a policy's validate function directly.
@@ -26,6 +28,37 @@ const SERVER = "aws:transfer/server:Server";
 const tls = { Sid: "DenyWithoutTls", Effect: "Deny", Principal: { AWS: "*" }, Action: "s3:*", Resource: ["arn:aws:s3:::b", "arn:aws:s3:::b/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } };
 
 describe("guardrail policies", () => {
+    it("principals-are-pinned: reads who a statement admits, and what pins it", () => {
+        const estate = new Set(["111111111111", "222222222222"]);
+        const own = { own: "222222222222", estate };
+        const allow = (s: Record<string, unknown>) => principalProblems({ Effect: "Allow", Action: "s3:GetObject", ...s }, own);
+        assert.deepStrictEqual(allow({ Principal: { AWS: "arn:aws:iam::222222222222:root" } }), [], "the resource's own account root");
+        assert.deepStrictEqual(allow({ Principal: { AWS: "arn:aws:iam::111111111111:role/etl" } }), [], "a named role of the estate");
+        assert.deepStrictEqual(allow({ Principal: { AWS: "arn:aws:iam::111111111111:root" }, Condition: { StringLike: { "aws:userId": "AROAX:*" } } }), []);
+        assert.match(allow({ Principal: { AWS: "arn:aws:iam::111111111111:root" } })[0], /every principal of account 111111111111/);
+        assert.match(allow({ Principal: { AWS: "111111111111" } })[0], /every principal of account 111111111111/);
+        assert.match(allow({ Principal: { AWS: "arn:aws:sts::999999999999:assumed-role/x/y" } })[0], /outside this estate/);
+        assert.deepStrictEqual(allow({ Principal: { AWS: "arn:aws:iam::999999999999:role/x" }, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } }), []);
+        assert.match(allow({ Principal: "*" })[0], /every AWS principal/);
+        assert.match(allow({ Principal: { AWS: ["*"] } })[0], /every AWS principal/);
+        assert.match(allow({ Principal: "*", Condition: { StringEquals: { "aws:SourceArn": "arn:x" } } })[0], /every AWS principal/, "SourceArn alone does not pin");
+        assert.deepStrictEqual(allow({ Principal: "*", Condition: { StringEquals: { "aws:SourceArn": "arn:x", "aws:SourceAccount": "111111111111" } } }), []);
+        assert.match(allow({ Principal: { Service: "transfer.amazonaws.com" } })[0], /without an aws:SourceAccount or aws:SourceArn condition/);
+        assert.deepStrictEqual(allow({ Principal: { Service: ["transfer.amazonaws.com"] }, Condition: { StringEquals: { "aws:sourceaccount": "111111111111" } } }), [], "condition keys are case-insensitive");
+        assert.match(allow({ Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" } })[0], /without a condition on who/);
+        assert.deepStrictEqual(principalProblems({ Effect: "Deny", Principal: "*", Action: "s3:*" }, own), [], "a Deny admits no one");
+    });
+
+    it("client-ranges-closed: ranges that together are the internet, and ones that are not", () => {
+        const slash8s = Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`);
+        assert.strictEqual(coversEverything(slash8s, "ipv4"), true);
+        assert.strictEqual(coversEverything(slash8s.slice(1), "ipv4"), false);
+        assert.strictEqual(coversEverything(["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2"], "ipv4"), true);
+        assert.strictEqual(coversEverything(["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"], "ipv4"), false);
+        assert.strictEqual(coversEverything(["::/1", "8000::/1", "10.0.0.0/8"], "ipv6"), true);
+        assert.strictEqual(coversEverything(["10.0.0.0/8", "10.0.0.0/16"], "ipv4"), false);
+    });
+
     it("data-is-protected: passes protected data, refuses each data-holding type unprotected, ignores the rest", () => {
         for (const type of DATA_HOLDING_TYPES) {
             assert.deepStrictEqual(resourceViolations(g.dataIsProtected, type, {}, { protect: true }), [], type);
