@@ -249,3 +249,40 @@ export function sessionPolicy(a: { bucketName: string; prefix: string; access: A
     }
     return rendered;
 }
+
+/**
+ * What the AWS provider calls for each look-up the program makes in a preview: its data sources
+ * (invoke tokens) and the resources it only reads (`read <type>`), from terraform-provider-aws
+ * (internal/service/ec2: vpc_data_source.go reads three VPC attributes and the main route table;
+ * vpc_endpoint_data_source.go looks up a prefix list for every endpoint). A preview without
+ * --refresh calls nothing else in AWS; the provider's own sts:GetCallerIdentity needs no permission.
+ */
+export const PREVIEW_LOOKUPS: Readonly<Record<string, readonly string[]>> = {
+    "aws:ec2/getVpc:getVpc": ["ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeRouteTables"],
+    "aws:ec2/getSubnet:getSubnet": ["ec2:DescribeSubnets"],
+    "aws:ec2/getVpcEndpoint:getVpcEndpoint": ["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists"],
+    "aws:ec2/getVpcEndpointService:getVpcEndpointService": ["ec2:DescribeVpcEndpointServices"],
+    "aws:index/getAvailabilityZones:getAvailabilityZones": ["ec2:DescribeAvailabilityZones"],
+    "read aws:ec2/vpcEndpoint:VpcEndpoint": ["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeVpcEndpointServices"],
+};
+
+/** What a preview must never do, whatever a resource's own policy says: read or change data, secrets or keys' plaintext. */
+const PREVIEW_DENIED_DATA_ACTIONS: readonly string[] = [
+    "s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject", "s3:ReplicateObject",
+    "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:BatchGetSecretValue",
+    "kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
+    "lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "transfer:TestIdentityProvider",
+];
+
+/**
+ * The read-only preview role's permissions, in every account: the look-ups a pull-request preview
+ * makes and nothing else (Describe actions take no resource ARN, hence "*"), and an explicit deny of
+ * data, secret values and decryption, so a same-account resource policy cannot hand them over either.
+ */
+export function previewRolePolicy(): PolicyDocument {
+    const lookups = [...new Set(Object.values(PREVIEW_LOOKUPS).flat())].sort();
+    return document(
+        { Sid: "PreviewLookUps", Effect: "Allow", Action: lookups, Resource: "*" },
+        { Sid: "NeverDataSecretsOrPlaintext", Effect: "Deny", Action: [...PREVIEW_DENIED_DATA_ACTIONS], Resource: "*" },
+    );
+}

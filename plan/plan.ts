@@ -64,6 +64,11 @@ export function readStackFile(stack: string, dir: string): StackConfig {
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+        // The engine marks a map secret if any part is: a plain password beside secure ones would pass the program's check.
+        if (key === "closed-ftp:passwords" && typeof value === "object" && value !== null && !Array.isArray(value)) {
+            const plain = Object.entries(value).filter(([, v]) => !replaceSecure(v).secret).map(([user]) => user);
+            if (plain.length > 0) throw new PlanInputError(`${path.basename(file)}: closed-ftp:passwords.${plain.join(", closed-ftp:passwords.")}: plain text in the stack file, and so in git: set each with pulumi config set --secret --path 'closed-ftp:passwords["<user>"]'`);
+        }
         const replaced = replaceSecure(value);
         config[key] = typeof replaced.value === "string" ? replaced.value : JSON.stringify(replaced.value);
         if (replaced.secret) secretKeys.push(key);

@@ -19,12 +19,12 @@ function isPlan(value: unknown): value is PlanDocument {
         && v.resources.every((r: Partial<PlanResource>) => typeof r?.urn === "string" && typeof r.type === "string" && typeof r.inputs === "object");
 }
 
-const USAGE = "usage: npm run policy -- --plan <plan.json>   (make one with: npm run --silent plan -- --stack <name> --json > plan.json)";
+const USAGE = "usage: npm run policy -- --plan <plan.json> [--strict]   (make one with: npm run --silent plan -- --stack <name> --json > plan.json)\n  --strict   also fail when a policy could not decide (UNDECIDED: a value the plan does not know), for gates where every id is known";
 
 export async function main(argv: string[]): Promise<number> {
     let flags;
     try {
-        flags = parseFlags(argv, { plan: { type: "string" }, help: { type: "boolean", short: "h" } });
+        flags = parseFlags(argv, { plan: { type: "string" }, strict: { type: "boolean" }, help: { type: "boolean", short: "h" } });
     } catch (err) {
         if (!(err instanceof FlagError)) throw err;
         console.error(`policy: ${err.message}\n${USAGE}`);
@@ -66,6 +66,10 @@ export async function main(argv: string[]): Promise<number> {
         const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory");
         if (mandatory.length > 0) {
             console.log(`${mandatory.length} mandatory violation(s) in ${new Set(mandatory.map((v) => v.urn)).size} resource(s)`);
+            return 1;
+        }
+        if (flags.strict && undecided.length > 0) {
+            console.log(`--strict: ${undecided.length} check(s) could not decide on unknown values (listed above); a gate with --strict needs a plan where every value is known`);
             return 1;
         }
         const decided = undecided.length > 0 ? `; ${undecided.length} check(s) could not decide on unknown values (listed above)` : "";

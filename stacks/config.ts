@@ -211,9 +211,18 @@ function configIssues(error: z.ZodError): ConfigIssue[] {
     });
 }
 
-/** Parses every config key (full names → already-parsed values) into the model, or throws every issue at once. */
-export function parseStackConfig(raw: Record<string, unknown>): StackModel {
+/**
+ * Parses every config key (full names → already-parsed values) into the model, or throws every issue
+ * at once. With `secretKeys` (the keys the engine marks secret), a password that is not one is refused.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, secretKeys?: ReadonlySet<string>): StackModel {
     const issues: ConfigIssue[] = [];
+    // A password in plain text is in git with the stack file: refuse it, naming the key and the fix.
+    for (const key of secretKeys ? Object.keys(raw).filter((k) => k === `${NAMESPACE}:passwords` || k.startsWith(`${NAMESPACE}:passwords.`)) : []) {
+        if (secretKeys?.has(key)) continue;
+        const users = key === `${NAMESPACE}:passwords` && typeof raw[key] === "object" && raw[key] !== null ? Object.keys(raw[key] as object) : [key.slice(`${NAMESPACE}:passwords.`.length)];
+        for (const user of users) issues.push({ path: `${NAMESPACE}:passwords.${user}`, message: `is plain text in the stack file, and so in git: set it with pulumi config set --secret --path '${NAMESPACE}:passwords["${user}"]' (value not shown)` });
+    }
     const known = new Set(Object.keys(CONFIG_SCHEMA));
     for (const key of Object.keys(raw).filter((k) => k.startsWith(`${NAMESPACE}:`))) {
         const name = key.slice(NAMESPACE.length + 1);
@@ -431,7 +440,9 @@ export function readStackConfig(): StackModel {
         if (key !== "aws:region" && !key.startsWith(`${NAMESPACE}:`)) continue;
         raw[key] = /^\s*[[{]/.test(value) ? parseJson(key, value) : value;
     }
-    return parseStackConfig(raw);
+    // The keys the engine marks secret, as the CLI's language host passes them (and setAllConfig keeps them).
+    const secretKeys = new Set<string>(JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]") as string[]);
+    return parseStackConfig(raw, secretKeys);
 }
 
 function parseJson(key: string, value: string): unknown {

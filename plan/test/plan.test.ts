@@ -106,6 +106,9 @@ describe("npm run plan", () => {
         const stack = readStackFile("sec", dir);
         assert.strictEqual(JSON.parse(stack.config["closed-ftp:passwords"]).user1, OFFLINE_SECRET);
         assert.deepStrictEqual(stack.secretKeys, ["closed-ftp:passwords"]);
+        // One plain password beside a secure one: the engine would mark the whole map secret, so the plan refuses it here.
+        fs.writeFileSync(path.join(dir, "Pulumi.mixed.yaml"), `${dev}\n  closed-ftp:passwords:\n    user1:\n      secure: v1:AAAA\n    partner-a: plain-text-password\n`);
+        assert.throws(() => readStackFile("mixed", dir), (err: Error) => /closed-ftp:passwords\.partner-a: plain text in the stack file, and so in git/.test(err.message) && !err.message.includes("plain-text-password"));
     });
 
     it("exits 1 with every validation error, by path, and no stack trace, on a bad stack file", () => {

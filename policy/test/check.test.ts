@@ -217,7 +217,8 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
         });
     }
 
-    it("exits 0 on a clean plan, 1 naming policy and resource on a violation, 2 on bad input", () => {
+    it("exits 0 on a clean plan, 1 naming policy and resource on a violation, 2 on bad input; with --strict, 1 on an undecided check", async () => {
+        const firstPreview = JSON.parse(JSON.stringify(renderPlan((await planOnce("dev", readStackFile("dev", ROOT), { firstPreview: true })).document, false)));
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-policy-"));
         const clean = path.join(dir, "clean.json");
         const bad = path.join(dir, "bad.json");
@@ -236,5 +237,13 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
         assert.strictEqual(junk.status, 2);
         assert.match(junk.stderr, /not an offline plan document/);
         assert.strictEqual(cli([]).status, 2);
+        fs.writeFileSync(path.join(dir, "first.json"), JSON.stringify(firstPreview));
+        const lenient = cli(["--plan", path.join(dir, "first.json")]);
+        assert.strictEqual(lenient.status, 0, lenient.stdout);
+        assert.match(lenient.stdout, /UNDECIDED principals-are-pinned/);
+        const strict = cli(["--plan", path.join(dir, "first.json"), "--strict"]);
+        assert.strictEqual(strict.status, 1, strict.stdout);
+        assert.match(strict.stdout, /--strict: \d+ check\(s\) could not decide on unknown values/);
+        assert.strictEqual(cli(["--plan", clean, "--strict"]).status, 0);
     });
 });

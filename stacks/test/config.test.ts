@@ -180,6 +180,23 @@ describe("stack config", () => {
         assert.match(error.message, /has 6 problems/);
     });
 
+    it("refuses a password kept in plain text in the stack file, naming the key, and takes it as a secret", () => {
+        const config = variant((c) => (c["closed-ftp:passwords"] = { user1: "a-long-password-1" }));
+        config["closed-ftp:passwords.partner-a"] = "a-long-password-2";
+        const refused = (() => {
+            try {
+                parseStackConfig(config, new Set(["closed-ftp:passwords"]));
+            } catch (err) {
+                return (err as ConfigValidationError).issues;
+            }
+            return [];
+        })();
+        assert.deepStrictEqual(refused.map((i) => i.path), ["closed-ftp:passwords.partner-a"]);
+        assert.match(refused[0].message, /is plain text in the stack file, and so in git: set it with pulumi config set --secret --path 'closed-ftp:passwords\["partner-a"\]' \(value not shown\)/);
+        assert.ok(!JSON.stringify(refused).includes("a-long-password-2"));
+        assert.doesNotThrow(() => parseStackConfig(config, new Set(["closed-ftp:passwords", "closed-ftp:passwords.partner-a"])));
+    });
+
     it("never shows a password in an error", () => {
         const issues = issuesOf(variant((c) => (c["closed-ftp:passwords"] = { user1: "hunter2", ghost: "SuperSecretValue99" })));
         const text = JSON.stringify(issues);
@@ -193,13 +210,19 @@ describe("stack config", () => {
         config["closed-ftp:passwords"] = JSON.stringify({ user1: "a-long-password-1" });
         config["closed-ftp:passwords.partner-a"] = "a-long-password-2";
         config["other:key"] = "ignored";
+        // As the CLI's language host hands them to the program: the config, and its secret keys in the environment.
         pulumi.runtime.setAllConfig(config, ["closed-ftp:passwords", "closed-ftp:passwords.partner-a"]);
+        process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(["closed-ftp:passwords", "closed-ftp:passwords.partner-a"]);
         try {
             const model = readStackConfig();
             assert.deepStrictEqual(model.passwords, { user1: "a-long-password-1", "partner-a": "a-long-password-2" });
             assert.strictEqual(model.users.length, 2);
+            // The engine's secret keys decide: the same value, not marked secret, is refused.
+            process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(["closed-ftp:passwords"]);
+            assert.throws(() => readStackConfig(), (err: unknown) => err instanceof ConfigValidationError && err.issues.map((i) => i.path).join() === "closed-ftp:passwords.partner-a");
         } finally {
             pulumi.runtime.setAllConfig({}, []);
+            delete process.env.PULUMI_CONFIG_SECRET_KEYS;
         }
     });
 

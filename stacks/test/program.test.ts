@@ -185,6 +185,15 @@ describe("the program on the dev stack", () => {
         assert.deepStrictEqual(cloud.resources, []);
     });
 
+    it("refuses a password the stack file holds in plain text, as pulumi preview would hand it over", async () => {
+        const plain = withConfig(dev, { "closed-ftp:passwords.partner-a": "plain-text-password" });
+        const caught = await planOnce("dev", plain).then(() => undefined, (err: unknown) => err);
+        assert.ok(caught instanceof ConfigValidationError, String(caught));
+        assert.deepStrictEqual(caught.issues.map((i) => i.path), ["closed-ftp:passwords.partner-a"]);
+        const secret = await planOnce("dev", { ...plain, secretKeys: [...plain.secretKeys, "closed-ftp:passwords.partner-a"] });
+        assert.strictEqual(secret.cloud.byType("aws:secretsmanager/secret:Secret").length, 4);
+    });
+
     it("stops on bad config before registering anything, reporting every issue", async () => {
         const bad = withConfig(dev, { "closed-ftp:users": [{ userName: "x", home: "nowhere/x" }] });
         let caught: unknown;
