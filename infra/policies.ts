@@ -11,7 +11,9 @@ export interface PolicyStatement {
     Sid: string;
     Effect: "Allow" | "Deny";
     Principal?: { Service: string } | { AWS: string | string[] };
-    Action: string | string[];
+    Action?: string | string[];
+    /** Only in a Deny: everything but these (an Allow never grants by exclusion). */
+    NotAction?: string[];
     Resource?: string | string[];
     Condition?: Record<string, Record<string, ConditionValue>>;
 }
@@ -266,23 +268,21 @@ export const PREVIEW_LOOKUPS: Readonly<Record<string, readonly string[]>> = {
     "read aws:ec2/vpcEndpoint:VpcEndpoint": ["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeVpcEndpointServices"],
 };
 
-/** What a preview must never do, whatever a resource's own policy says: read or change data, secrets or keys' plaintext. */
-const PREVIEW_DENIED_DATA_ACTIONS: readonly string[] = [
-    "s3:GetObject*", "s3:PutObject*", "s3:DeleteObject*", "s3:RestoreObject", "s3:ReplicateObject",
-    "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:BatchGetSecretValue",
-    "kms:Decrypt", "kms:Encrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*",
-    "lambda:InvokeFunction", "lambda:InvokeFunctionUrl", "transfer:TestIdentityProvider",
-];
-
 /**
- * The read-only preview role's permissions, in every account: the look-ups a pull-request preview
- * makes and nothing else (Describe actions take no resource ARN, hence "*"), and an explicit deny of
- * data, secret values and decryption, so a same-account resource policy cannot hand them over either.
+ * The read-only preview role's permissions, in every account: the role each account's provider
+ * assumes for a pull-request preview (the CI job's own role, which reaches the state backend, is
+ * another). The look-ups a preview makes (Describe actions take no resource ARN, hence "*"), and an
+ * explicit deny of everything else: a same-account bucket, key, secret or function policy that named
+ * this role could otherwise hand it object reads, secret values, decryption, grants or a role to assume.
  */
 export function previewRolePolicy(): PolicyDocument {
     const lookups = [...new Set(Object.values(PREVIEW_LOOKUPS).flat())].sort();
-    return document(
-        { Sid: "PreviewLookUps", Effect: "Allow", Action: lookups, Resource: "*" },
-        { Sid: "NeverDataSecretsOrPlaintext", Effect: "Deny", Action: [...PREVIEW_DENIED_DATA_ACTIONS], Resource: "*" },
-    );
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "PreviewLookUps", Effect: "Allow", Action: lookups, Resource: "*" },
+            // sts:GetCallerIdentity is answered whatever a policy says; it stays outside the deny all the same.
+            { Sid: "NothingElseWhateverResourcePoliciesSay", Effect: "Deny", NotAction: [...lookups, "sts:GetCallerIdentity"], Resource: "*" },
+        ],
+    };
 }

@@ -440,9 +440,10 @@ export function readStackConfig(): StackModel {
         if (key !== "aws:region" && !key.startsWith(`${NAMESPACE}:`)) continue;
         raw[key] = /^\s*[[{]/.test(value) ? parseJson(key, value) : value;
     }
-    // The keys the engine marks secret, as the CLI's language host passes them (and setAllConfig keeps them).
-    const secretKeys = new Set<string>(JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]") as string[]);
-    return parseStackConfig(raw, secretKeys);
+    // The keys the engine marks secret, as the CLI's language host passes them; a host that passes none
+    // (an old CLI) leaves the check to the offline plan, rather than refuse every password.
+    const given = process.env.PULUMI_CONFIG_SECRET_KEYS;
+    return parseStackConfig(raw, given ? new Set<string>(JSON.parse(given) as string[]) : undefined);
 }
 
 function parseJson(key: string, value: string): unknown {

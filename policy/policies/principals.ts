@@ -2,7 +2,7 @@
 // the managed policies its roles take, and who may invoke or reach the identity provider.
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ALLOWED_AWS_MANAGED_POLICIES } from "../../infra/model";
-import { hasConditionKey, label, list, parseDocument, Statement } from "./documents";
+import { label, list, parseDocument, Statement } from "./documents";
 import { TRANSFER_SERVER } from "./transfer";
 
 /** How a document is read: a trust policy and a resource policy name principals; an identity policy does not. */
@@ -36,6 +36,25 @@ export const POLICY_DOCUMENTS: Record<string, (props: Record<string, unknown>) =
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": (p) => [{ kind: "resource", property: "policyDocument", document: p.policyDocument }],
     "aws:sns/topic:Topic": (p) => [{ kind: "resource", property: "policy", document: p.policy }],
     "aws:sns/topicPolicy:TopicPolicy": (p) => [{ kind: "resource", property: "policy", document: p.policy }],
+    "aws:lambda/resourcePolicy:ResourcePolicy": (p) => [{ kind: "resource", property: "policy", document: p.policy }],
+    "aws:kms/externalKey:ExternalKey": (p) => [{ kind: "resource", property: "policy", document: p.policy }],
+    "aws:kms/replicaExternalKey:ReplicaExternalKey": (p) => [{ kind: "resource", property: "policy", document: p.policy }],
+    "aws:s3/bucketV2:BucketV2": (p) => [{ kind: "resource", property: "policy", document: p.policy }],
+    "aws:s3control/bucketPolicy:BucketPolicy": (p) => [{ kind: "resource", property: "policy", document: p.policy }],
+    "aws:s3control/objectLambdaAccessPointPolicy:ObjectLambdaAccessPointPolicy": (p) => [{ kind: "resource", property: "policy", document: p.policy }],
+    "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy": (p) => [{ kind: "resource", property: "accessPolicy", document: p.accessPolicy }],
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": (p) => [{ kind: "resource", property: "policy", document: p.policy }],
+};
+
+/**
+ * Resources that name a principal in a property of their own rather than in a document: a KMS grant's
+ * grantee (and retiree), an EventBridge permission, a RAM share's principal. Each is read as an Allow
+ * of that principal with no condition.
+ */
+export const PRINCIPAL_PROPERTIES: Record<string, string[]> = {
+    "aws:kms/grant:Grant": ["granteePrincipal", "retiringPrincipal"],
+    "aws:cloudwatch/eventPermission:EventPermission": ["principal"],
+    "aws:ram/principalAssociation:PrincipalAssociation": ["principal"],
 };
 
 /** The documents a resource carries that are set (a missing optional policy is no policy). */
@@ -65,48 +84,95 @@ export function accountOfPrincipal(value: string): string | undefined {
 
 const isRoot = (value: string) => /^\d{12}$/.test(value) || /^arn:[\w-]+:iam::\d{12}:root$/.test(value);
 
-/** A condition that narrows a broad principal to known callers. */
-function pinned(s: Statement): boolean {
-    return hasConditionKey(s, "aws:userId") || hasConditionKey(s, "aws:PrincipalArn") || hasConditionKey(s, "aws:PrincipalOrgID") || hasConditionKey(s, "aws:PrincipalAccount")
-        || (hasConditionKey(s, "aws:SourceArn") && hasConditionKey(s, "aws:SourceAccount"));
+/** Operators that narrow to the listed values; `Null`, `…NotEquals`, `…NotLike` and `…IfExists` widen instead. */
+const NARROWING = /^(ForAnyValue:|ForAllValues:)?(StringEquals|StringEqualsIgnoreCase|StringLike|ArnEquals|ArnLike)$/;
+
+/** The values a statement's condition gives `key` under a narrowing operator; undefined when none narrows it. */
+function narrowedValues(s: Statement, key: string): string[] | undefined {
+    let values: string[] | undefined;
+    for (const [operator, block] of Object.entries(s.Condition ?? {})) {
+        if (!NARROWING.test(operator)) continue;
+        for (const [k, v] of Object.entries(block ?? {})) if (k.toLowerCase() === key.toLowerCase()) values = [...(values ?? []), ...list(v)];
+    }
+    return values;
+}
+
+/** A value that matches anything (`*`, `?*`, `*:*`) pins nothing. */
+const wildOnly = (v: string) => /^[*?:]*$/.test(v) || v.startsWith("*");
+/** An ARN pattern whose account field is one account of the estate, not a wildcard. */
+const arnInEstate = (v: string, estate: Set<string>) => estate.has(v.split(":")[4] ?? "");
+
+/**
+ * Whether a condition narrows a broad principal to known callers: a principal's own id or ARN, the
+ * organisation or an account of the estate, or a source in the estate with its account.
+ */
+export function pinned(s: Statement, estate: Set<string>): boolean {
+    const some = (key: string, ok: (v: string) => boolean) => {
+        const values = narrowedValues(s, key);
+        return values !== undefined && values.length > 0 && values.every(ok);
+    };
+    return some("aws:userId", (v) => !wildOnly(v))
+        || some("aws:PrincipalArn", (v) => !wildOnly(v) && arnInEstate(v, estate))
+        || some("aws:PrincipalOrgID", (v) => /^o-[a-z0-9]{10,32}$/.test(v))
+        || some("aws:PrincipalAccount", (v) => estate.has(v))
+        || sourcePinned(s, estate);
+}
+
+/** aws:SourceAccount in the estate and aws:SourceArn in the estate, together. */
+function sourcePinned(s: Statement, estate: Set<string>): boolean {
+    const accounts = narrowedValues(s, "aws:SourceAccount");
+    const arns = narrowedValues(s, "aws:SourceArn");
+    return !!accounts?.length && accounts.every((v) => estate.has(v)) && !!arns?.length && arns.every((v) => arnInEstate(v, estate));
+}
+
+/** A service acts for an account of the estate only: aws:SourceAccount or aws:SourceArn in the estate. */
+function serviceGuarded(s: Statement, estate: Set<string>): boolean {
+    const accounts = narrowedValues(s, "aws:SourceAccount");
+    const arns = narrowedValues(s, "aws:SourceArn");
+    if (!accounts?.length && !arns?.length) return false;
+    return (accounts ?? []).every((v) => estate.has(v)) && (arns ?? []).every((v) => arnInEstate(v, estate));
+}
+
+/** A provider's `allowedAccountIds`, as the engine hands it over (a JSON string) or as a list. */
+function accountsOf(ids: unknown): string[] {
+    return list(typeof ids === "string" && ids.startsWith("[") ? JSON.parse(ids) : ids);
 }
 
 /** The accounts of the estate: each AWS provider's `allowedAccountIds`. */
 export function estateAccounts(resources: { type: string; props: Record<string, unknown> }[]): Set<string> {
-    const accounts = new Set<string>();
-    for (const r of resources.filter((x) => x.type === "pulumi:providers:aws")) {
-        const ids = r.props.allowedAccountIds;
-        const parsed = typeof ids === "string" && ids.startsWith("[") ? JSON.parse(ids) : ids;
-        for (const id of list(parsed)) accounts.add(id);
-    }
-    return accounts;
+    return new Set(resources.filter((x) => x.type === "pulumi:providers:aws").flatMap((r) => accountsOf(r.props.allowedAccountIds)));
 }
 
 function ownAccount(resource: PolicyResource): string | undefined {
-    const ids = resource.provider?.props.allowedAccountIds;
-    const parsed = typeof ids === "string" && ids.startsWith("[") ? JSON.parse(ids) : ids;
-    return list(parsed)[0];
+    return accountsOf(resource.provider?.props.allowedAccountIds)[0];
 }
 
 /** What is wrong with the principals of one Allow statement of a trust or resource policy. */
 export function principalProblems(s: Statement, where: { own?: string; estate: Set<string> }): string[] {
     if (s.Effect !== "Allow") return [];
     const problems: string[] = [];
+    const pins = "a condition pinning who (aws:userId, aws:PrincipalArn or aws:PrincipalAccount in this estate, aws:PrincipalOrgID, or aws:SourceArn with aws:SourceAccount of this estate; not Null, Not…, IfExists or a bare *)";
     for (const p of principalsOf(s.Principal)) {
-        if (p.kind === "any" && !pinned(s)) problems.push("admits every AWS principal (*) without an aws:userId, aws:PrincipalArn, aws:PrincipalOrgID, or aws:SourceArn and aws:SourceAccount condition");
-        if (p.kind === "service" && !hasConditionKey(s, "aws:SourceAccount") && !hasConditionKey(s, "aws:SourceArn")) {
-            problems.push(`trusts the service ${p.value} without an aws:SourceAccount or aws:SourceArn condition: any account's use of the service could act (confused deputy)`);
+        if (p.kind === "any" && !pinned(s, where.estate)) problems.push(`admits every AWS principal (*) without ${pins}`);
+        if (p.kind === "service" && !serviceGuarded(s, where.estate)) {
+            problems.push(`trusts the service ${p.value} without an aws:SourceAccount or aws:SourceArn condition naming an account of this estate (${[...where.estate].join(", ")}): another account's use of the service could act (confused deputy)`);
         }
         if (p.kind === "aws") {
             const account = accountOfPrincipal(p.value);
-            const foreign = account !== undefined && !where.estate.has(account);
-            const otherRoot = account !== undefined && account !== where.own && isRoot(p.value);
-            if ((foreign || otherRoot) && !pinned(s)) {
-                problems.push(`admits ${p.value} (${foreign ? `account ${account}, outside this estate` : `every principal of account ${account}`}) without an aws:userId, aws:PrincipalArn or aws:PrincipalOrgID condition naming who`);
+            if (account === undefined) {
+                problems.push(`admits ${p.value}, which names no account: name the principal by its ARN`);
+                continue;
             }
-            if (account === undefined && !/^AROA|^AIDA/.test(p.value)) problems.push(`admits ${p.value}, which names no account`);
+            const foreign = !where.estate.has(account);
+            const otherRoot = account !== where.own && isRoot(p.value);
+            if ((foreign || otherRoot) && !pinned(s, where.estate)) {
+                problems.push(`admits ${p.value} (${foreign ? `account ${account}, outside this estate` : `every principal of account ${account}`}) without ${pins}`);
+            }
         }
-        if (p.kind === "federated" && !Object.keys(s.Condition ?? {}).length) problems.push(`trusts the identity provider ${p.value} without a condition on who (sub, aud)`);
+        if (p.kind === "federated") {
+            const subjects = narrowedValues(s, `${p.value.split("/").pop()}:sub`) ?? narrowedValues(s, "SAML:sub") ?? [];
+            if (subjects.length === 0 || subjects.some(wildOnly)) problems.push(`trusts the identity provider ${p.value} without a condition on the subject (…:sub) naming who, such as repo:<owner>/<repo>:environment:<name>`);
+        }
         if (p.kind === "canonical") problems.push(`admits the canonical user ${p.value}: name an IAM principal`);
     }
     return problems;
@@ -118,7 +184,18 @@ export const principalsArePinned: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const estate = estateAccounts(args.resources);
+        // An account's provider pins exactly that account: a second id would widen "this estate" unseen.
+        for (const provider of args.resources.filter((r) => r.type === "pulumi:providers:aws")) {
+            const ids = accountsOf(provider.props.allowedAccountIds);
+            if (ids.length !== 1) reportViolation(`AWS provider ${provider.name} pins ${ids.length === 0 ? "no account" : `${ids.length} accounts (${ids.join(", ")})`}: each account gets its own provider with allowedAccountIds of exactly that account`, provider.urn);
+        }
         for (const resource of args.resources) {
+            for (const property of PRINCIPAL_PROPERTIES[resource.type] ?? []) {
+                const value = resource.props[property];
+                if (typeof value !== "string" || value === "") continue;
+                const asStatement: Statement = { Effect: "Allow", Principal: value.endsWith(".amazonaws.com") ? { Service: value } : value === "*" ? "*" : { AWS: value } };
+                for (const problem of principalProblems(asStatement, { own: ownAccount(resource), estate })) reportViolation(`${property}: ${problem.replace(/^admits/, "names")}`, resource.urn);
+            }
             for (const d of documentsOf(resource.type, resource.props).filter((x) => x.kind !== "identity")) {
                 const doc = parseDocument(d.document);
                 if (!doc.ok) {
@@ -192,13 +269,26 @@ const PERMISSION = "aws:lambda/permission:Permission";
 const FUNCTION_URL = "aws:lambda/functionUrl:FunctionUrl";
 const TRANSFER = "transfer.amazonaws.com";
 
-/** Whether `resource`'s `property` names `fn`: by dependency (known in a first preview), else by name or ARN. */
-function names(resource: PolicyResource, property: string, value: () => unknown, fn: PolicyResource): boolean {
-    const from = resource.propertyDependencies[property] ?? [];
-    if (from.length > 0) return from.some((d) => d.urn === fn.urn);
-    const v = value();
-    const ids = [fn.props.name, fn.props.arn, fn.props.id, fn.props.qualifiedArn].filter((x) => typeof x === "string");
-    return typeof v === "string" && ids.some((id) => v === id || v.startsWith(`${id}:`));
+/** A Lambda function's name from its name, ARN, partial ARN (`<account>:function:<name>`) or qualified ARN. */
+function functionName(value: string): string {
+    const match = /(?:^|:)function:([^:]+)/.exec(value);
+    return match ? match[1] : value;
+}
+
+/**
+ * Whether `resource`'s `property` names `target`: by its value where known (a name, an ARN of any
+ * form), else by the resource its value came from (a first preview knows that when not the value).
+ */
+function names(resource: PolicyResource, property: string, value: () => unknown, target: PolicyResource): boolean {
+    let v: unknown;
+    try {
+        v = value();
+    } catch {
+        return (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
+    }
+    if (typeof v !== "string") return false;
+    const ids = [target.props.name, target.props.arn, target.props.id].filter((x): x is string => typeof x === "string");
+    return ids.some((id) => v === id || functionName(v) === functionName(id));
 }
 
 export const lambdaInvokersPinned: StackValidationPolicy = {
@@ -206,6 +296,7 @@ export const lambdaInvokersPinned: StackValidationPolicy = {
     description: "The identity provider has no function URL and may be invoked by Transfer only, for a named server (SourceArn); no function is invocable by *, or by a service without SourceArn or SourceAccount; no function URL is open (NONE).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
+        const estate = estateAccounts(args.resources);
         const functions = args.resources.filter((r) => r.type === FUNCTION);
         const servers = args.resources.filter((r) => r.type === TRANSFER_SERVER);
         const identityProviders = functions.filter((fn) => servers.some((server) =>
@@ -225,6 +316,8 @@ export const lambdaInvokersPinned: StackValidationPolicy = {
                 reportViolation(`lambda permission ${permission.name} lets ${principal} invoke the function for any account (no sourceArn or sourceAccount)`, permission.urn);
             } else if (/^\d{12}$/.test(principal) || /^arn:[\w-]+:iam::\d{12}:root$/.test(principal)) {
                 reportViolation(`lambda permission ${permission.name} lets every principal of account ${principal.replace(/\D+/g, "").slice(-12)} invoke the function`, permission.urn);
+            } else if (accountOfPrincipal(principal) !== undefined && !estate.has(accountOfPrincipal(principal) as string)) {
+                reportViolation(`lambda permission ${permission.name} lets ${principal}, outside this estate, invoke the function`, permission.urn);
             }
             const idp = identityProviders.find((fn) => names(permission, "function", () => permission.props.function, fn));
             if (!idp) continue;

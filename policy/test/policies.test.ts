@@ -38,14 +38,27 @@ describe("guardrail policies", () => {
         assert.match(allow({ Principal: { AWS: "arn:aws:iam::111111111111:root" } })[0], /every principal of account 111111111111/);
         assert.match(allow({ Principal: { AWS: "111111111111" } })[0], /every principal of account 111111111111/);
         assert.match(allow({ Principal: { AWS: "arn:aws:sts::999999999999:assumed-role/x/y" } })[0], /outside this estate/);
-        assert.deepStrictEqual(allow({ Principal: { AWS: "arn:aws:iam::999999999999:role/x" }, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } }), []);
+        assert.deepStrictEqual(allow({ Principal: { AWS: "arn:aws:iam::999999999999:role/x" }, Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } } }), []);
+        // Conditions that name a pinning key but pin nothing.
+        for (const condition of [
+            { StringLike: { "aws:PrincipalArn": "*" } }, { Null: { "aws:PrincipalOrgID": "false" } }, { StringNotEquals: { "aws:PrincipalAccount": "000000000000" } },
+            { StringLike: { "aws:userId": "*" } }, { StringEqualsIfExists: { "aws:userId": "AROAX:*" } }, { StringLike: { "aws:PrincipalArn": "arn:aws:iam::*:role/x" } },
+            { StringEquals: { "aws:PrincipalAccount": "999999999999" } }, { StringEquals: { "aws:SourceArn": "arn:aws:transfer:ap-northeast-1:999999999999:server/s-1", "aws:SourceAccount": "999999999999" } },
+        ]) assert.match(allow({ Principal: "*", Condition: condition })[0] ?? "", /every AWS principal/, JSON.stringify(condition));
+        assert.match(allow({ Principal: { Service: "transfer.amazonaws.com" }, Condition: { StringEquals: { "aws:SourceAccount": "999999999999" } } })[0], /naming an account of this estate/, "the attacker's own Transfer");
+        assert.match(allow({ Principal: { Service: "transfer.amazonaws.com" }, Condition: { StringLike: { "aws:SourceAccount": "*" } } })[0], /naming an account of this estate/);
+        assert.match(allow({ Principal: { AWS: "AROAABCDEFGHIJKLMNOPQ" } })[0], /names no account/);
         assert.match(allow({ Principal: "*" })[0], /every AWS principal/);
         assert.match(allow({ Principal: { AWS: ["*"] } })[0], /every AWS principal/);
         assert.match(allow({ Principal: "*", Condition: { StringEquals: { "aws:SourceArn": "arn:x" } } })[0], /every AWS principal/, "SourceArn alone does not pin");
-        assert.deepStrictEqual(allow({ Principal: "*", Condition: { StringEquals: { "aws:SourceArn": "arn:x", "aws:SourceAccount": "111111111111" } } }), []);
+        assert.deepStrictEqual(allow({ Principal: "*", Condition: { StringEquals: { "aws:SourceArn": "arn:aws:transfer:ap-northeast-1:111111111111:server/s-1", "aws:SourceAccount": "111111111111" } } }), []);
         assert.match(allow({ Principal: { Service: "transfer.amazonaws.com" } })[0], /without an aws:SourceAccount or aws:SourceArn condition/);
         assert.deepStrictEqual(allow({ Principal: { Service: ["transfer.amazonaws.com"] }, Condition: { StringEquals: { "aws:sourceaccount": "111111111111" } } }), [], "condition keys are case-insensitive");
-        assert.match(allow({ Principal: { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" } })[0], /without a condition on who/);
+        const github = { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" };
+        assert.match(allow({ Principal: github })[0], /without a condition on the subject/);
+        assert.match(allow({ Principal: github, Condition: { StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" } } })[0], /without a condition on the subject/, "aud alone admits every repository");
+        assert.match(allow({ Principal: github, Condition: { StringLike: { "token.actions.githubusercontent.com:sub": "*" } } })[0], /without a condition on the subject/);
+        assert.deepStrictEqual(allow({ Principal: github, Condition: { StringEquals: { "token.actions.githubusercontent.com:sub": "repo:acme/closed-ftp:environment:dev" } } }), []);
         assert.deepStrictEqual(principalProblems({ Effect: "Deny", Principal: "*", Action: "s3:*" }, own), [], "a Deny admits no one");
     });
 
@@ -57,6 +70,20 @@ describe("guardrail policies", () => {
         assert.strictEqual(coversEverything(["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"], "ipv4"), false);
         assert.strictEqual(coversEverything(["::/1", "8000::/1", "10.0.0.0/8"], "ipv6"), true);
         assert.strictEqual(coversEverything(["10.0.0.0/8", "10.0.0.0/16"], "ipv4"), false);
+        // The public internet without 0.0.0.0/8, spread over five groups: still the internet.
+        const groups = Array.from({ length: 5 }, (_, g) => ({ type: "aws:ec2/securityGroup:SecurityGroup", name: `sg${g}`, props: { ingress: [{ protocol: "tcp", fromPort: 21, toPort: 21, cidrBlocks: Array.from({ length: 51 }, (_, i) => `${g * 51 + i + 1}.0.0.0/8`) }] } }));
+        assert.match(stackViolations(g.clientRangesClosed, groups)[0], /together cover every public address of 0\.0\.0\.0\/0/);
+        assert.deepStrictEqual(stackViolations(g.clientRangesClosed, [{ type: "aws:ec2/securityGroup:SecurityGroup", name: "ok", props: { ingress: [{ protocol: "tcp", fromPort: 21, toPort: 21, cidrBlocks: ["10.10.0.0/16", "203.0.113.0/24"] }] } }]), []);
+    });
+
+    it("no-world-ingress: any spelling of a /0", () => {
+        for (const cidr of ["0.0.0.0/0", "::/0", "0::/0", "1.2.3.4/0"]) {
+            assert.match(resourceViolations(g.noWorldIngress, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { ipProtocol: "tcp", fromPort: 21, toPort: 21, [cidr.includes(":") ? "cidrIpv6" : "cidrIpv4"]: cidr })[0] ?? "", /a closed network names its clients/, cidr);
+        }
+    });
+
+    it("no-wildcard-grants: ? is a wildcard too", () => {
+        assert.match(resourceViolations(g.noWildcardGrants, "aws:iam/rolePolicy:RolePolicy", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:?etObject", Resource: "arn:aws:s3:::b/*" }] }) })[0], /wildcard action\(s\) s3:\?etObject/);
     });
 
     it("data-is-protected: passes protected data, refuses each data-holding type unprotected, ignores the rest", () => {
