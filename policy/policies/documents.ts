@@ -1,4 +1,6 @@
-// Reading IAM policy documents as the engine hands them over: JSON strings or objects.
+// Reading IAM policy documents as the engine hands them over: JSON strings or objects; and which
+// resource a property names.
+import { PolicyResource } from "@pulumi/policy";
 
 export interface Statement {
     Sid?: string;
@@ -46,4 +48,25 @@ export function awsPrincipals(principal: unknown): string[] {
 /** A condition key's presence anywhere in the statement's Condition block, case-insensitively. */
 export function hasConditionKey(statement: Statement, key: string): boolean {
     return Object.values(statement.Condition ?? {}).some((block) => Object.keys(block ?? {}).some((k) => k.toLowerCase() === key.toLowerCase()));
+}
+
+/**
+ * Whether `resource`'s `property` names `target`: by its value wherever it is known (`same` compares),
+ * and only where a first preview does not know it yet, by the resource the value came from. A value
+ * decides over its dependency: a program can derive any literal from an unrelated resource's output.
+ */
+export function refersTo(resource: PolicyResource, property: string, value: () => unknown, target: PolicyResource, same: (value: unknown, target: PolicyResource) => boolean): boolean {
+    const byDependency = () => (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
+    let v: unknown;
+    try {
+        v = value();
+    } catch {
+        return byDependency();
+    }
+    try {
+        return same(v, target);
+    } catch {
+        // The target's own id is what the preview does not know yet.
+        return byDependency();
+    }
 }

@@ -1,5 +1,6 @@
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, REUSED_STS_ENDPOINT_TAG } from "../../infra/model";
+import { refersTo } from "./documents";
 import { TRANSFER_SERVER } from "./transfer";
 
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
@@ -44,26 +45,10 @@ const ftpPortsOnly = (rule: Ingress) =>
     (rule.protocol === "tcp" || rule.protocol === "6") && ((rule.fromPort === FTP_CONTROL_PORT && rule.toPort === FTP_CONTROL_PORT)
         || (rule.fromPort >= FTP_PASSIVE_PORTS.from && rule.toPort <= FTP_PASSIVE_PORTS.to && rule.fromPort <= rule.toPort));
 
-/**
- * A resource whose property dependency or value identifies `target`. The dependency is looked at
- * first: a first preview knows it when the id itself is still unknown.
- */
-function refersTo(resource: PolicyResource, property: string, value: () => unknown, target: PolicyResource): boolean {
-    // The value decides where it is known; a first preview's unknown value, by the resource it came from.
-    let v: unknown;
-    try {
-        v = value();
-    } catch {
-        return (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
-    }
-    let targetId: unknown;
-    try {
-        targetId = target.props.id ?? target.props.arn;
-    } catch {
-        targetId = undefined;
-    }
-    if (targetId === undefined) return (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
-    return v !== undefined && (v === targetId || (Array.isArray(v) && v.includes(targetId)));
+/** A value that is the target's id or ARN, or a list holding it. */
+function isIdOf(value: unknown, target: PolicyResource): boolean {
+    const targetId = target.props.id ?? target.props.arn;
+    return value !== undefined && targetId !== undefined && (value === targetId || (Array.isArray(value) && value.includes(targetId)));
 }
 
 export const ftpSecurityGroupPorts: StackValidationPolicy = {
@@ -72,12 +57,12 @@ export const ftpSecurityGroupPorts: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const servers = args.resources.filter((r) => r.type === TRANSFER_SERVER);
-        const groups = args.resources.filter((r) => r.type === SECURITY_GROUP && servers.some((s) => refersTo(s, "endpointDetails", () => s.props.endpointDetails?.securityGroupIds, r)));
+        const groups = args.resources.filter((r) => r.type === SECURITY_GROUP && servers.some((s) => refersTo(s, "endpointDetails", () => s.props.endpointDetails?.securityGroupIds, r, isIdOf)));
         for (const group of groups) {
             for (const rule of ingressOf(group.type, group.props).filter((r) => !ftpPortsOnly(r))) {
                 reportViolation(`FTP security group ${group.name} opens ${rule.protocol} ${rule.fromPort}-${rule.toPort}; only TCP 21 and 8192-8200 belong there`, group.urn);
             }
-            const rules = args.resources.filter((r) => (r.type === INGRESS_RULE || r.type === SG_RULE) && refersTo(r, "securityGroupId", () => r.props.securityGroupId, group));
+            const rules = args.resources.filter((r) => (r.type === INGRESS_RULE || r.type === SG_RULE) && refersTo(r, "securityGroupId", () => r.props.securityGroupId, group, isIdOf));
             for (const ruleResource of rules) {
                 for (const rule of ingressOf(ruleResource.type, ruleResource.props).filter((r) => !ftpPortsOnly(r))) {
                     reportViolation(`${ruleResource.name} opens ${rule.protocol} ${rule.fromPort}-${rule.toPort} on FTP security group ${group.name}; only TCP 21 and 8192-8200 belong there`, ruleResource.urn);

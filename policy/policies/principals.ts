@@ -2,7 +2,7 @@
 // the managed policies its roles take, and who may invoke or reach the identity provider.
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { ALLOWED_AWS_MANAGED_POLICIES } from "../../infra/model";
-import { label, list, parseDocument, Statement } from "./documents";
+import { label, list, parseDocument, refersTo, Statement } from "./documents";
 import { TRANSFER_SERVER } from "./transfer";
 
 /** How a document is read: a trust policy and a resource policy name principals; an identity policy does not. */
@@ -275,21 +275,15 @@ function functionName(value: string): string {
     return match ? match[1] : value;
 }
 
-/**
- * Whether `resource`'s `property` names `target`: by its value where known (a name, an ARN of any
- * form), else by the resource its value came from (a first preview knows that when not the value).
- */
-function names(resource: PolicyResource, property: string, value: () => unknown, target: PolicyResource): boolean {
-    let v: unknown;
-    try {
-        v = value();
-    } catch {
-        return (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
-    }
-    if (typeof v !== "string") return false;
+/** A value that names the function `target`: its name, or any ARN of it (partial or qualified). */
+function namesFunction(value: unknown, target: PolicyResource): boolean {
+    if (typeof value !== "string") return false;
     const ids = [target.props.name, target.props.arn, target.props.id].filter((x): x is string => typeof x === "string");
-    return ids.some((id) => v === id || functionName(v) === functionName(id));
+    return ids.some((id) => value === id || functionName(value) === functionName(id));
 }
+
+/** A value that is the target's ARN (a Transfer server's, for a permission's sourceArn). */
+const isArnOf = (value: unknown, target: PolicyResource) => typeof value === "string" && value === target.props.arn;
 
 export const lambdaInvokersPinned: StackValidationPolicy = {
     name: "lambda-invokers-pinned",
@@ -300,7 +294,7 @@ export const lambdaInvokersPinned: StackValidationPolicy = {
         const functions = args.resources.filter((r) => r.type === FUNCTION);
         const servers = args.resources.filter((r) => r.type === TRANSFER_SERVER);
         const identityProviders = functions.filter((fn) => servers.some((server) =>
-            names(server, "function", () => server.props.function, fn)));
+            refersTo(server, "function", () => server.props.function, fn, namesFunction)));
         for (const permission of args.resources.filter((r) => r.type === PERMISSION)) {
             // A value a first preview cannot know yet (a server's ARN) is set all the same: its dependency says so.
             const given = (key: string) => {
@@ -319,17 +313,17 @@ export const lambdaInvokersPinned: StackValidationPolicy = {
             } else if (accountOfPrincipal(principal) !== undefined && !estate.has(accountOfPrincipal(principal) as string)) {
                 reportViolation(`lambda permission ${permission.name} lets ${principal}, outside this estate, invoke the function`, permission.urn);
             }
-            const idp = identityProviders.find((fn) => names(permission, "function", () => permission.props.function, fn));
+            const idp = identityProviders.find((fn) => refersTo(permission, "function", () => permission.props.function, fn, namesFunction));
             if (!idp) continue;
             if (principal !== TRANSFER) reportViolation(`lambda permission ${permission.name} lets ${principal} invoke the identity provider ${idp.name}; only ${TRANSFER} may`, permission.urn);
             else if (!given("sourceArn")) reportViolation(`lambda permission ${permission.name} lets Transfer invoke the identity provider ${idp.name} for any server: name the server's ARN in sourceArn`, permission.urn);
-            else if (!servers.some((server) => names(permission, "sourceArn", () => permission.props.sourceArn, server))) {
+            else if (!servers.some((server) => refersTo(permission, "sourceArn", () => permission.props.sourceArn, server, isArnOf))) {
                 reportViolation(`lambda permission ${permission.name} lets Transfer invoke the identity provider ${idp.name} for a source that is not this stack's Transfer server`, permission.urn);
             }
             if (given("functionUrlAuthType") || permission.props.action === "lambda:InvokeFunctionUrl") reportViolation(`lambda permission ${permission.name} opens the identity provider ${idp.name} to its function URL`, permission.urn);
         }
         for (const url of args.resources.filter((r) => r.type === FUNCTION_URL)) {
-            const idp = identityProviders.find((fn) => names(url, "functionName", () => url.props.functionName, fn));
+            const idp = identityProviders.find((fn) => refersTo(url, "functionName", () => url.props.functionName, fn, namesFunction));
             if (idp) reportViolation(`function URL ${url.name} exposes the identity provider ${idp.name}: a login decision must reach only Transfer`, url.urn);
             else if (url.props.authorizationType === "NONE") reportViolation(`function URL ${url.name} takes unauthenticated calls (authorizationType NONE)`, url.urn);
         }
