@@ -55,7 +55,7 @@ export function hasConditionKey(statement: Statement, key: string): boolean {
  * and only where a first preview does not know it yet, by the resource the value came from. A value
  * decides over its dependency: a program can derive any literal from an unrelated resource's output.
  */
-export function refersTo(resource: PolicyResource, property: string, value: () => unknown, target: PolicyResource, same: (value: unknown, target: PolicyResource) => boolean): boolean {
+export function refersTo(resource: PolicyResource, property: string, value: () => unknown, target: PolicyResource, same: (value: unknown, target: PolicyResource) => boolean | undefined): boolean {
     const byDependency = () => (resource.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn);
     let v: unknown;
     try {
@@ -64,9 +64,9 @@ export function refersTo(resource: PolicyResource, property: string, value: () =
         return byDependency();
     }
     try {
-        return same(v, target);
+        // undefined: the target has no id yet (a first preview creates it), so only the dependency can tell.
+        return same(v, target) ?? byDependency();
     } catch {
-        // The target's own id is what the preview does not know yet.
         return byDependency();
     }
 }

@@ -45,10 +45,11 @@ const ftpPortsOnly = (rule: Ingress) =>
     (rule.protocol === "tcp" || rule.protocol === "6") && ((rule.fromPort === FTP_CONTROL_PORT && rule.toPort === FTP_CONTROL_PORT)
         || (rule.fromPort >= FTP_PASSIVE_PORTS.from && rule.toPort <= FTP_PASSIVE_PORTS.to && rule.fromPort <= rule.toPort));
 
-/** A value that is the target's id or ARN, or a list holding it. */
-function isIdOf(value: unknown, target: PolicyResource): boolean {
+/** A value that is the target's id or ARN, or a list holding it; undefined while the target has neither. */
+function isIdOf(value: unknown, target: PolicyResource): boolean | undefined {
     const targetId = target.props.id ?? target.props.arn;
-    return value !== undefined && targetId !== undefined && (value === targetId || (Array.isArray(value) && value.includes(targetId)));
+    if (targetId === undefined) return undefined;
+    return value !== undefined && (value === targetId || (Array.isArray(value) && value.includes(targetId)));
 }
 
 export const ftpSecurityGroupPorts: StackValidationPolicy = {

@@ -276,14 +276,14 @@ function functionName(value: string): string {
 }
 
 /** A value that names the function `target`: its name, or any ARN of it (partial or qualified). */
-function namesFunction(value: unknown, target: PolicyResource): boolean {
-    if (typeof value !== "string") return false;
+function namesFunction(value: unknown, target: PolicyResource): boolean | undefined {
     const ids = [target.props.name, target.props.arn, target.props.id].filter((x): x is string => typeof x === "string");
-    return ids.some((id) => value === id || functionName(value) === functionName(id));
+    if (ids.length === 0) return undefined;
+    return typeof value === "string" && ids.some((id) => value === id || functionName(value) === functionName(id));
 }
 
-/** A value that is the target's ARN (a Transfer server's, for a permission's sourceArn). */
-const isArnOf = (value: unknown, target: PolicyResource) => typeof value === "string" && value === target.props.arn;
+/** A value that is the target's ARN (a Transfer server's, for a permission's sourceArn); undefined while it has none. */
+const isArnOf = (value: unknown, target: PolicyResource) => (typeof target.props.arn !== "string" ? undefined : value === target.props.arn);
 
 export const lambdaInvokersPinned: StackValidationPolicy = {
     name: "lambda-invokers-pinned",
