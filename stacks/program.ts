@@ -191,8 +191,11 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
             bucketName: b.bucketName,
             removalPolicy: b.removalPolicy,
             lifecycle: b.lifecycle,
+        }, {
+            provider: providers.get(b.account),
             // A renamed bucket keeps its resources: the engine carries the alias to every child named after it.
-        }, { provider: providers.get(b.account), aliases: b.formerNames.map((former) => ({ name: `bucket-${former}` })) });
+            aliases: b.formerNames.map((former) => ({ name: `bucket-${former}` })),
+        });
         return [b.name, { model: b, account, bucket }] as const;
     }));
 
