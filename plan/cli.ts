@@ -1,15 +1,16 @@
-// `npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <stack file dir>]`
+// `npm run plan -- --stack <name> [--json] [--names] [--show-secrets] [--first-preview] [--dir <stack file dir>]`
 import * as path from "path";
 import { credentialsFrom, CREDENTIALS_ENV } from "../stacks/credentials";
 import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
 import { describePlanFailure, PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--json] [--show-secrets] [--first-preview] [--dir <stack file dir>]
+const USAGE = `usage: npm run plan -- --stack <name> [--json] [--names] [--show-secrets] [--first-preview] [--dir <stack file dir>]
 
 Runs the closed-ftp program with Pulumi.<name>.yaml the way \`pulumi preview\` does (Pulumi's own
 runner), against a mock cloud instead of the engine and AWS.
   --stack <name>    the stack whose Pulumi.<name>.yaml to read (required)
   --json            print one JSON document (resources, inputs, state, outputs) instead of the summary
+  --names           in the summary, list every resource's name under its type, per account
   --show-secrets    print secret values instead of "[secret]" (secure: values are placeholders offline)
   --first-preview   plan as the first \`pulumi preview\` of a new stack sees it: every value the cloud
                     computes (ids, ARNs, unique ids, endpoint DNS) is "[unknown]"
@@ -19,6 +20,7 @@ runner), against a mock cloud instead of the engine and AWS.
 interface Flags {
     stack: string;
     json: boolean;
+    names: boolean;
     showSecrets: boolean;
     firstPreview: boolean;
     dir: string;
@@ -28,7 +30,7 @@ export function parseFlags(argv: string[]): Flags | "help" {
     let values;
     try {
         values = parseCliFlags(argv, {
-            stack: { type: "string", short: "s" }, json: { type: "boolean" }, "show-secrets": { type: "boolean" },
+            stack: { type: "string", short: "s" }, json: { type: "boolean" }, names: { type: "boolean" }, "show-secrets": { type: "boolean" },
             "first-preview": { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean", short: "h" },
         });
     } catch (err) {
@@ -39,7 +41,7 @@ export function parseFlags(argv: string[]): Flags | "help" {
     if (!stack) throw new PlanInputError("--stack is required (e.g. --stack dev)");
     if (!/^[\w.-]+$/.test(stack)) throw new PlanInputError(`--stack "${stack}": a stack name has only letters, digits, "-", "_" and "."`);
     return {
-        stack, json: values.json ?? false, showSecrets: values["show-secrets"] ?? false, firstPreview: values["first-preview"] ?? false,
+        stack, json: values.json ?? false, names: values.names ?? false, showSecrets: values["show-secrets"] ?? false, firstPreview: values["first-preview"] ?? false,
         dir: values.dir ? path.resolve(values.dir) : path.resolve(__dirname, ".."),
     };
 }
@@ -61,7 +63,7 @@ async function main(): Promise<number> {
         const credentials = credentialsFrom(process.env[CREDENTIALS_ENV]);
         const run = await runPlan(flags.stack, readStackFile(flags.stack, flags.dir), { firstPreview: flags.firstPreview, credentials });
         if (flags.json) console.log(JSON.stringify(renderPlan(run.document, flags.showSecrets), null, 2));
-        else console.log(summarizePlan(run, flags.showSecrets));
+        else console.log(summarizePlan(run, flags.showSecrets, { names: flags.names }));
         return 0;
     } catch (err) {
         console.error(`plan: ${describePlanFailure(err)}`);
@@ -69,7 +71,9 @@ async function main(): Promise<number> {
     }
 }
 
-main().then((code) => {
-    // The runner and the mock cloud are stopped by now; exit with the verdict.
-    process.exitCode = code;
-});
+if (require.main === module) {
+    main().then((code) => {
+        // The runner and the mock cloud are stopped by now; exit with the verdict.
+        process.exitCode = code;
+    });
+}

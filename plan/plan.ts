@@ -2,7 +2,7 @@
 // stack file's config.
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ConfigValidationError } from "../stacks/config";
 import { Credentials, CREDENTIALS_ENV } from "../stacks/credentials";
 import { MockCloud, MockVpc, revealSecrets, worldAsDeclared } from "./mock-cloud";
@@ -151,18 +151,39 @@ function countBy<T>(items: T[], key: (item: T) => string): [string, number][] {
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
-/** The human summary: what each account gets, with counts. */
-export function summarizePlan(run: PlanRun, showSecrets: boolean): string {
+/** "1 resource", "2 resources". */
+export function plural(n: number, noun: string): string {
+    return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** Rows as a plain-text table, columns padded to their widest cell. */
+function textTable(header: string[], rows: string[][]): string[] {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => `  ${cells.map((c, i) => c.padEnd(widths[i])).join("  ")}`.trimEnd();
+    return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+}
+
+/**
+ * The human summary: what each account gets, with counts (with `names`, each resource's name), who
+ * lands where, what is protected, and the outputs as indented YAML.
+ */
+export function summarizePlan(run: PlanRun, showSecrets: boolean, options: { names?: boolean } = {}): string {
     const { cloud, document } = run;
     const lines = [`Offline plan of stack "${document.stack}" (Pulumi's runner against the mock cloud: no AWS)`, ""];
     const providers = cloud.byType("pulumi:providers:aws");
     const custom = document.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    const listing = (group: typeof custom) => {
+        for (const [type, count] of countBy(group, (r) => r.type)) {
+            lines.push(`  ${String(count).padStart(4)}  ${type}`);
+            if (options.names) for (const r of group.filter((x) => x.type === type)) lines.push(`          ${r.name}`);
+        }
+    };
     for (const provider of providers) {
         const own = custom.filter((r) => r.provider === provider.urn);
         const assumed = revealSecrets(provider.inputs.assumeRoles, showSecrets);
         const via = typeof assumed === "string" && assumed.startsWith("[") ? (JSON.parse(assumed) as { roleArn?: string }[])[0]?.roleArn : undefined;
-        lines.push(`account ${cloud.accountOf(provider)} (${provider.name}, ${provider.inputs.region}${via ? `, assumes ${via}` : ", ambient credentials"}): ${own.length} resources`);
-        for (const [type, count] of countBy(own, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
+        lines.push(`account ${cloud.accountOf(provider)} (${provider.name}, ${provider.inputs.region}${via ? `, assumes ${via}` : ", ambient credentials"}): ${plural(own.length, "resource")}`);
+        listing(own);
         lines.push("");
     }
     const groups: [string, typeof custom][] = [
@@ -170,20 +191,29 @@ export function summarizePlan(run: PlanRun, showSecrets: boolean): string {
         ["no AWS account (the seed of generated passwords and salts, kept only in Pulumi state)", custom.filter((r) => r.provider !== null && !providers.some((p) => p.urn === r.provider))],
     ];
     for (const [title, group] of groups.filter(([, g]) => g.length > 0)) {
-        lines.push(`${title}: ${group.length} resources`);
-        for (const [type, count] of countBy(group, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
+        lines.push(`${title}: ${plural(group.length, "resource")}`);
+        listing(group);
+        lines.push("");
+    }
+    const outputs = revealSecrets(document.outputs, showSecrets) as Record<string, unknown>;
+    // Who lands where: the reviewer's question of every change to closed-ftp:users.
+    const users = Object.entries((outputs.users ?? {}) as Record<string, { access?: string; account?: string; accountId?: string; bucket?: string; prefix?: string; allowedSourceCidrs?: string[] }>);
+    if (users.length > 0) {
+        lines.push(`users: ${plural(users.length, "user")}`);
+        lines.push(...textTable(["user", "access", "account", "home (bucket/prefix)", "source ranges"], users.sort(([a], [b]) => a.localeCompare(b)).map(([name, u]) => [
+            name, String(u.access ?? ""), `${u.account ?? ""} (${u.accountId ?? ""})`, `${u.bucket ?? ""}/${u.prefix ?? ""}`, u.allowedSourceCidrs?.join(", ") ?? "any allowed client",
+        ])));
         lines.push("");
     }
     // What no config change or destroy can delete: the engine refuses, and the guardrails insist.
     const guarded = custom.filter((r) => r.protect || r.retainOnDelete);
-    lines.push(`protected (a delete or replace stops with the engine's protection error): ${custom.filter((r) => r.protect).length} resources; kept in AWS if removed (retainOnDelete): ${custom.filter((r) => r.retainOnDelete).length}`);
+    lines.push(`protected (a delete or replace stops with the engine's protection error): ${plural(custom.filter((r) => r.protect).length, "resource")}; kept in AWS if removed (retainOnDelete): ${custom.filter((r) => r.retainOnDelete).length}`);
     for (const [type, count] of countBy(guarded, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
     lines.push("");
     const components = document.resources.filter((r) => !r.custom);
     lines.push(`components: ${countBy(components, (r) => r.type).map(([t, n]) => `${n} ${t.split(":").pop()}`).join(", ")}`);
-    lines.push(`total: ${document.resources.length} resources (${providers.length} AWS providers, ${custom.length} cloud resources, ${components.length} components)`);
+    lines.push(`total: ${plural(document.resources.length, "resource")} (${plural(providers.length, "AWS provider")}, ${plural(custom.length, "cloud resource")}, ${plural(components.length, "component")})`);
     lines.push("", "outputs:");
-    const outputs = revealSecrets(document.outputs, showSecrets) as Record<string, unknown>;
-    for (const [key, value] of Object.entries(outputs)) lines.push(`  ${key}: ${JSON.stringify(value)}`);
+    lines.push(...stringifyYaml(outputs, { lineWidth: 0, sortMapEntries: true }).trimEnd().split("\n").map((l) => `  ${l}`));
     return lines.join("\n");
 }

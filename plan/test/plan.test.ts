@@ -4,7 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlanDocument } from "../format";
-import { OFFLINE_SECRET, readStackFile } from "../plan";
+import { OFFLINE_SECRET, readStackFile, summarizePlan } from "../plan";
+import { parseFlags } from "../cli";
+import { planOnce } from "./plans";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
@@ -97,6 +99,26 @@ describe("npm run plan", () => {
         assert.match(run.stdout, /account 333333333333 \(spoke-archive, .*\): \d+ resources/);
         assert.match(run.stdout, /\s1\s+aws:transfer\/server:Server/);
         assert.match(run.stdout, /userPasswords: "\[secret\]"/);
+        // One resource reads as one, not "1 resources".
+        assert.match(run.stdout, /kept only in Pulumi state\): 1 resource\n/);
+        assert.doesNotMatch(run.stdout, /\b1 resources\b/);
+        // Who lands where, a row per user.
+        assert.match(run.stdout, /users: 4 users\n\s+user\s+access\s+account\s+home \(bucket\/prefix\)\s+source ranges\n/);
+        assert.match(run.stdout, /\n\s+partner-a\s+read-only\s+analytics \(222222222222\)\s+analytics-drop\/partner-a\s+10\.10\.1\.0\/24\n/);
+        assert.match(run.stdout, /\n\s+user1\s+read-write\s+hub \(111111111111\)\s+inbox\/user1\s+any allowed client\n/);
+        // Outputs as indented YAML: no line-long JSON blobs.
+        const outputs = run.stdout.slice(run.stdout.indexOf("\noutputs:"));
+        assert.match(outputs, /\n {2}buckets:\n {4}analytics-drop:\n {6}accessRoleArn: /);
+        assert.ok(outputs.split("\n").every((line) => line.length <= 140 && !line.includes("{\"")), outputs);
+    });
+
+    it("lists every resource's name under its type with --names", async () => {
+        const run = await planOnce("dev", readStackFile("dev", ROOT));
+        const named = summarizePlan(run, false, { names: true });
+        assert.match(named, /\n {5}1 {2}aws:s3\/bucket:Bucket\n {10}bucket-inbox\n/);
+        assert.ok(named.includes("\n          ftp-idp-secrets\n"), named);
+        assert.ok(!summarizePlan(run, false).includes("\n          ftp-idp-secrets\n"));
+        assert.deepStrictEqual(parseFlags(["--stack", "dev", "--names"]), { stack: "dev", json: false, names: true, showSecrets: false, firstPreview: false, dir: ROOT });
     });
 
     it("turns secure: values into placeholders offline", () => {
