@@ -354,7 +354,6 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
     });
 
     const userNames = new Set<string>();
-    const homes: { user: string; home: string }[] = [];
     const allowed = strings(network?.allowedCidrs).filter((c) => parseCidr(c).ok);
     (Array.isArray(value.users) ? value.users : []).forEach((u: unknown, i) => {
         if (!isObject(u)) return;
@@ -364,15 +363,16 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
             userNames.add(userName);
         }
         const home = str(u.home);
-        if (home === undefined) return;
-        const { bucket, prefix } = splitHome(home);
-        if (!bucketKeys.has(bucket)) add(["users", i, "home"], `bucket "${bucket}" is not defined in ${NAMESPACE}:buckets (defined: ${[...bucketKeys].join(", ") || "none"})`);
-        // The same rule the session policy renderer enforces, reported here before anything deploys.
-        const problem = prefix === "" ? "needs a prefix after the bucket: <bucket>/<prefix>" : prefixProblem(prefix);
-        if (problem) add(["users", i, "home"], problem);
-        const clash = homes.find((h) => h.home === home || h.home.startsWith(`${home}/`) || home.startsWith(`${h.home}/`));
-        if (clash) add(["users", i, "home"], `"${home}" overlaps user "${clash.user}"'s home "${clash.home}": users must not share or nest homes`);
-        homes.push({ user: userName ?? `users[${i}]`, home });
+        if (home !== undefined && home.startsWith("/")) {
+            const example = home.replace(/^\/+/, "") || "inbox/user1";
+            add(["users", i, "home"], `"${home}" starts with "/": write the bucket's name first, as in ${example} (<bucket name>/<prefix>; the user's "/" is that prefix)`);
+        } else if (home !== undefined) {
+            const { bucket, prefix } = splitHome(home);
+            if (!bucketKeys.has(bucket)) add(["users", i, "home"], `bucket "${bucket}" is not defined in ${NAMESPACE}:buckets (defined: ${[...bucketKeys].join(", ") || "none"})`);
+            // The same rule the session policy renderer enforces, reported here before anything deploys.
+            const problem = prefix === "" ? "needs a prefix after the bucket: <bucket>/<prefix>" : prefixProblem(prefix);
+            if (problem) add(["users", i, "home"], problem);
+        }
         if (!network || allowed.length !== strings(network.allowedCidrs).length) return;
         strings(u.allowedSourceCidrs).forEach((source, j) => {
             if (!parseCidr(source).ok) return;

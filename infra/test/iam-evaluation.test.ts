@@ -70,6 +70,38 @@ describe("IAM, proven by evaluation", () => {
         }
     });
 
+    // Shared and nested homes: each session policy confines its user to its own prefix and access,
+    // whoever else shares or encloses that prefix. "partner-a" is no prefix of "partner-ab/".
+    describe("shared and nested homes: each user reaches exactly its own home, with its own access", () => {
+        const cases: [string, string, p.Access, string, string, "Allowed" | "Denied"][] = [
+            ["partner-a", "partner-a", "read-write", "s3:GetObject", "partner-ab/x.csv", "Denied"],
+            ["partner-a", "partner-a", "read-write", "s3:PutObject", "partner-ab/x.csv", "Denied"],
+            ["partner-ab", "partner-ab", "read-write", "s3:GetObject", "partner-a/x.csv", "Denied"],
+            ["partner-ab", "partner-ab", "read-write", "s3:PutObject", "partner-ab/x.csv", "Allowed"],
+            // A read-only auditor in a writer's folder: reads what the writer writes, writes nothing.
+            ["auditor of partner-a", "partner-a", "read-only", "s3:GetObject", "partner-a/x.csv", "Allowed"],
+            ["auditor of partner-a", "partner-a", "read-only", "s3:PutObject", "partner-a/x.csv", "Denied"],
+            ["auditor of partner-a", "partner-a", "read-only", "s3:DeleteObject", "partner-a/x.csv", "Denied"],
+            ["writer of partner-a", "partner-a", "read-write", "s3:DeleteObject", "partner-a/x.csv", "Allowed"],
+            // A reader of a parent prefix: every child's files, no writes; each child stays in its own.
+            ["reader of partners", "partners", "read-only", "s3:GetObject", "partners/x/report.csv", "Allowed"],
+            ["reader of partners", "partners", "read-only", "s3:GetObject", "partners/y/report.csv", "Allowed"],
+            ["reader of partners", "partners", "read-only", "s3:PutObject", "partners/x/report.csv", "Denied"],
+            ["reader of partners", "partners", "read-only", "s3:GetObject", "partners-archive/report.csv", "Denied"],
+            ["child partners/x", "partners/x", "read-write", "s3:GetObject", "partners/y/report.csv", "Denied"],
+            ["child partners/x", "partners/x", "read-write", "s3:GetObject", "partners/parent-level.csv", "Denied"],
+            ["child partners/x", "partners/x", "read-write", "s3:PutObject", "partners/x/report.csv", "Allowed"],
+        ];
+        for (const [who, prefix, access, action, key, outcome] of cases) {
+            it(`${who} (${access} on ${prefix}/): ${action} ${key} is ${outcome}`, () => expectOutcome(outcome, session(prefix, access, { action, resource: object(key) })));
+        }
+        it("lists only its own prefix: partner-a may not list partner-ab/, the parent reader lists its children", async () => {
+            await expectOutcome("Denied", session("partner-a", "read-write", { action: "s3:ListBucket", resource: SPOKE_BUCKET, context: { ...tls(), "s3:prefix": "partner-ab/" } }));
+            await expectOutcome("Allowed", session("partners", "read-only", { action: "s3:ListBucket", resource: SPOKE_BUCKET, context: { ...tls(), "s3:prefix": "partners/x/" } }));
+            await expectOutcome("Denied", session("partners/x", "read-write", { action: "s3:ListBucket", resource: SPOKE_BUCKET, context: { ...tls(), "s3:prefix": "partners/y/" } }));
+        });
+    });
+
     describe("TLS", () => {
         it("refuses a request without TLS to a spoke bucket, explicitly", () => expectOutcome("ExplicitlyDenied", session("partner-b", "read-write", {
             action: "s3:GetObject", resource: object("partner-b/x.csv"), context: { ...tls(), "aws:SecureTransport": "false" },

@@ -129,6 +129,39 @@ describe("npm run rehearse: the dev stack on loopback", function () {
         }
     });
 
+    describe("shared and nested homes, as the session policies decide", () => {
+        let shared: Running;
+        before(async () => {
+            // Test-only users on dev: an auditor in partner-b's folder, and a team folder inside user1's home.
+            const users = [...JSON.parse(devConfig.config["closed-ftp:users"]) as Record<string, unknown>[],
+                { userName: "auditor", home: "analytics-drop/partner-b", access: "read-only" },
+                { userName: "user1-team", home: "inbox/user1/team" }];
+            const config = { ...devConfig, config: { ...devConfig.config, "closed-ftp:users": JSON.stringify(users) } };
+            shared = await rehearse(rehearsalModel(await planOnce("dev", config), config));
+        });
+
+        it("lets a read-only auditor read what the writer of its folder writes, and refuses its writes (550)", async () => {
+            await asUser(shared, "partner-b", (client) => put(client, "for-audit.csv", "ledger"));
+            await asUser(shared, "auditor", async (client) => {
+                assert.ok((await client.list()).some((f) => f.name === "for-audit.csv"));
+                assert.strictEqual(await get(client, "for-audit.csv"), "ledger");
+                await refusedWith(550, put(client, "forged.csv", "x"));
+                await refusedWith(550, client.remove("for-audit.csv"));
+            });
+        });
+
+        it("shows a parent's user the nested user's files, and keeps the nested user inside its own folder", async () => {
+            await asUser(shared, "user1", (client) => put(client, "parent-only.csv", "mine"));
+            await asUser(shared, "user1-team", async (client) => {
+                await put(client, "team.csv", "ours");
+                assert.deepStrictEqual((await client.list()).map((f) => f.name), ["team.csv"]);
+                // Its "/" is its own folder: the parent's file is not even there to be refused.
+                await assert.rejects(get(client, "../parent-only.csv"), (err: FTPError) => err.code === 550 || err.code === 551);
+            });
+            await asUser(shared, "user1", async (client) => assert.strictEqual(await get(client, "team/team.csv"), "ours"));
+        });
+    });
+
     describe("logins go through the real IdP bundle", () => {
         for (const user of ["user1", "partner-b", "archiver"]) {
             it(`admits ${user} with the plan's password and refuses a wrong one (530), as the IdP decides`, async () => {

@@ -85,7 +85,7 @@ const BAD: [string, Edit, string, RegExp][] = [
     ["home without a prefix", (c) => (c["closed-ftp:users"][0].home = "inbox"), "closed-ftp:users[0].home", /needs a prefix after the bucket/],
     ["home with ..", (c) => (c["closed-ftp:users"][0].home = "inbox/../x"), "closed-ftp:users[0].home", /\. or \.\. segment/],
     ["home with a wildcard", (c) => (c["closed-ftp:users"][0].home = "inbox/user*"), "closed-ftp:users[0].home", /would widen the user's grant/],
-    ["homes nested", (c) => c["closed-ftp:users"].push({ userName: "user2", home: "inbox/user1/sub" }), "closed-ftp:users[2].home", /overlaps user "user1"'s home "inbox\/user1"/],
+    ["a home written as a path", (c) => (c["closed-ftp:users"][0].home = "/inbox/user1"), "closed-ftp:users[0].home", /"\/inbox\/user1" starts with "\/": write the bucket's name first, as in inbox\/user1/],
     ["access unknown", (c) => (c["closed-ftp:users"][0].access = "write"), "closed-ftp:users[0].access", /"write" is not read-write or read-only/],
     ["source CIDR outside the allowed networks", (c) => (c["closed-ftp:users"][1].allowedSourceCidrs = ["192.168.0.0/24"]), "closed-ftp:users[1].allowedSourceCidrs[0]", /is outside closed-ftp:network\.allowedCidrs/],
     ["preview role in another account", (c) => (c["closed-ftp:accounts"].analytics.previewRoleArn = "arn:aws:iam::111111111111:role/closed-ftp-preview"), "closed-ftp:accounts.analytics.previewRoleArn", /role is in account 111111111111, but the account is 222222222222/],
@@ -141,6 +141,22 @@ describe("stack config", () => {
             passwords: {},
         };
         assert.deepStrictEqual(parseStackConfig(example()), expected);
+    });
+
+    it("accepts homes that users share or nest: an auditor in a writer's folder, a reader of a parent prefix", () => {
+        const model = parseStackConfig(variant((c) => c["closed-ftp:users"].push(
+            { userName: "auditor", home: "inbox/user1", access: "read-only" },
+            { userName: "team-a", home: "inbox/team/a" },
+            { userName: "team-reader", home: "inbox/team", access: "read-only" },
+        )));
+        assert.deepStrictEqual(model.users.map((u) => [u.userName, u.bucket, u.prefix, u.access]).slice(2), [
+            ["auditor", "inbox", "user1", "read-only"], ["team-a", "inbox", "team/a", "read-write"], ["team-reader", "inbox", "team", "read-only"],
+        ]);
+    });
+
+    it("refuses a home written as a path with one message, not a follow-on about bucket \"\"", () => {
+        const issues = issuesOf(variant((c) => (c["closed-ftp:users"][0].home = "/inbox/user1")));
+        assert.deepStrictEqual(issues.filter((i) => i.path === "closed-ftp:users[0].home").length, 1, JSON.stringify(issues));
     });
 
     it("accepts a new isolated VPC from a CIDR, and FTPS with a certificate", () => {
