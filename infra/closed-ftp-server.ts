@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { buildIdpBundle, LAMBDA_RUNTIME } from "../idp-lambda/build";
+import { nameTag } from "./tags";
 import { ALLOWED_AWS_MANAGED_POLICIES, DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol, REUSED_STS_ENDPOINT_TAG } from "./model";
 import { idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy } from "./policies";
 
@@ -105,9 +106,10 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
         const existing = args.existingEndpointIds ?? {};
 
         const groupCount = Math.max(...groupOf.values()) + 1;
-        const clientGroups = Array.from({ length: groupCount }, (_, k) => new aws.ec2.SecurityGroup(k === 0 ? `${name}-sg` : `${name}-sg-${k + 1}`, {
+        const clientGroups = Array.from({ length: groupCount }, (_, k) => k === 0 ? `${name}-sg` : `${name}-sg-${k + 1}`).map((groupName) => new aws.ec2.SecurityGroup(groupName, {
             vpcId: args.vpcId,
             description: "closed-ftp: FTP control (21) and passive data (8192-8200) from allowed CIDRs only",
+            tags: nameTag(groupName),
         }, { parent: this }));
         for (const cidr of args.allowedCidrs) {
             const source = cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
@@ -115,11 +117,11 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             // Named by what they admit: inserting a CIDR adds its two rules and touches no other.
             new aws.vpc.SecurityGroupIngressRule(`${name}-ftp-${cidrSlug(cidr)}`, {
                 securityGroupId, ipProtocol: "tcp", fromPort: FTP_CONTROL_PORT, toPort: FTP_CONTROL_PORT, ...source,
-                description: `FTP control from ${cidr}`,
+                description: `FTP control from ${cidr}`, tags: nameTag(`${name}-ftp-${cidrSlug(cidr)}`),
             }, { parent: this });
             new aws.vpc.SecurityGroupIngressRule(`${name}-passive-${cidrSlug(cidr)}`, {
                 securityGroupId, ipProtocol: "tcp", fromPort: FTP_PASSIVE_PORTS.from, toPort: FTP_PASSIVE_PORTS.to, ...source,
-                description: `FTP passive data from ${cidr}`,
+                description: `FTP passive data from ${cidr}`, tags: nameTag(`${name}-passive-${cidrSlug(cidr)}`),
             }, { parent: this });
         }
 
@@ -130,6 +132,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             ? new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, {
                 vpcId: args.vpcId,
                 description: "closed-ftp: HTTPS to the interface endpoints from inside the VPC",
+                tags: nameTag(`${name}-endpoints-sg`),
             }, { parent: this })
             : undefined;
         if (endpointSecurityGroup) {
@@ -137,7 +140,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             for (const vpcCidr of args.vpcCidrBlocks) {
                 new aws.vpc.SecurityGroupIngressRule(`${name}-endpoints-https-${cidrSlug(vpcCidr)}`, {
                     securityGroupId: endpointSecurityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: vpcCidr,
-                    description: `HTTPS from the VPC (${vpcCidr})`,
+                    description: `HTTPS from the VPC (${vpcCidr})`, tags: nameTag(`${name}-endpoints-https-${cidrSlug(vpcCidr)}`),
                 }, { parent: this });
             }
         }
@@ -153,20 +156,24 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
                     privateDnsEnabled: true,
                     subnetIds: args.subnetIds,
                     securityGroupIds: [(endpointSecurityGroup as aws.ec2.SecurityGroup).id],
+                    tags: nameTag(`${name}-${service}`),
                 }, { parent: this });
             return [service, endpoint];
         }));
 
         const transferLogGroup = new aws.cloudwatch.LogGroup(`${name}-transfer-logs`, {
             retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
+            tags: nameTag(`${name}-transfer-logs`),
         }, { parent: this });
 
         const idpLogGroup = new aws.cloudwatch.LogGroup(`${name}-idp-logs`, {
             retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
+            tags: nameTag(`${name}-idp-logs`),
         }, { parent: this });
         const idpRole = new aws.iam.Role(`${name}-idp-role`, {
             assumeRolePolicy: pulumi.output(args.accountId).apply((accountId) => JSON.stringify(lambdaTrustPolicy({ accountId }))),
             description: "closed-ftp: the identity provider Lambda",
+            tags: nameTag(`${name}-idp-role`),
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-idp-logs`, {
             role: idpRole.name,
@@ -185,6 +192,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
                 vpcId: args.vpcId,
                 description: "closed-ftp: the IdP Lambda reaches Secrets Manager over HTTPS only",
                 egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: args.vpcCidrBlocks, description: "HTTPS to the interface endpoints" }],
+                tags: nameTag(`${name}-idp-sg`),
             }, { parent: this })
             : undefined;
 
@@ -202,6 +210,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             environment: { variables: { SECRET_CACHE_TTL_SECONDS: String(args.secretCacheTtlSeconds ?? DEFAULTS.secretCacheTtlSeconds), IDP_BUNDLE_SHA256: bundle.sha256 } },
             loggingConfig: { logFormat: "JSON", logGroup: idpLogGroup.name },
             vpcConfig: idpSecurityGroup ? { subnetIds: args.subnetIds, securityGroupIds: [idpSecurityGroup.id] } : undefined,
+            tags: nameTag(`${name}-idp`),
         }, { parent: this, dependsOn: [vpcAccess, endpoints.get("secretsmanager")].flatMap((r) => (r ? [r] : [])) });
 
         // Structured logging needs no logging role; a LoggingRole would also turn on legacy logging
@@ -217,7 +226,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             securityPolicyName: args.securityPolicyName ?? DEFAULTS.securityPolicyName,
             structuredLogDestinations: [pulumi.interpolate`${transferLogGroup.arn}:*`],
             // A reused endpoint is only read, and reads never reach a policy pack: name it where the guardrail looks.
-            ...(existing.sts !== undefined ? { tags: { [REUSED_STS_ENDPOINT_TAG]: existing.sts } } : {}),
+            tags: { ...nameTag(name), ...(existing.sts !== undefined ? { [REUSED_STS_ENDPOINT_TAG]: existing.sts } : {}) },
         }, { parent: this, dependsOn: [endpoints.get("sts") as aws.ec2.VpcEndpoint] });
 
         new aws.lambda.Permission(`${name}-idp-invoke`, {

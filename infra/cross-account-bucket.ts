@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { BucketLifecycle, DEFAULTS, Encryption, partitionOf, RemovalPolicy } from "./model";
+import { nameTag } from "./tags";
 import { accessRoleBucketGrant, accessRoleTrustPolicy, bucketPolicy, kmsKeyPolicy } from "./policies";
 
 export interface CrossAccountBucketArgs {
@@ -64,12 +65,13 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
         const accessRole = new aws.iam.Role(`${name}-access`, {
             assumeRolePolicy: pulumi.output(args.hubAccountId).apply((hubAccountId) => JSON.stringify(accessRoleTrustPolicy({ hubAccountId }))),
             description: "closed-ftp: assumed by Transfer Family for the sessions of one bucket's users",
+            tags: nameTag(`${name}-access`),
         }, { parent: this, provider: args.hubProvider });
 
         // A new encryption replaces the bucket, which a protected bucket refuses before anything of it
         // changes: every other child waits for the bucket, so no grant loses its key first.
         // (Unprotected, the replace goes ahead: a bucket with a fixed name must give up its name first.)
-        const bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.removalPolicy === "destroy" }, {
+        const bucket = new aws.s3.Bucket(name, { bucket: args.bucketName, forceDestroy: args.removalPolicy === "destroy", tags: nameTag(name) }, {
             ...data, replacementTrigger: encryption, deleteBeforeReplace: args.bucketName !== undefined,
         });
         const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(name, {
@@ -87,6 +89,7 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
                 description: pulumi.interpolate`closed-ftp: SSE-KMS for bucket ${bucket.bucket}`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
+                tags: nameTag(name),
                 policy: pulumi.all([args.bucketAccountId, args.hubAccountId, accessRole.uniqueId, args.region, partition]).apply(
                     ([keyAccountId, hubAccountId, accessRoleUniqueId, region, p]) =>
                         JSON.stringify(kmsKeyPolicy({ keyAccountId, hubAccountId, accessRoleUniqueId, region, partition: p }))),

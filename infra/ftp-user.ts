@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { nameTag } from "./tags";
 import * as random from "@pulumi/random";
 import { hashPasswordAsync, PASSWORD_SALT_BYTES } from "../idp-lambda/password-hash";
 import { Access, DEFAULTS, TRANSFER_USER_NAME } from "./model";
@@ -88,6 +89,7 @@ export class FtpUser extends pulumi.ComponentResource {
             description: `closed-ftp: FTP login ${args.userName}`,
             // A removed user's name must be reusable at once; the default 30-day window blocks that.
             recoveryWindowInDays: 0,
+            tags: nameTag(name),
         }, { parent: this });
 
         this.homeTarget = pulumi.interpolate`/${args.bucketName}/${args.prefix}`;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as ipaddr from "ipaddr.js";
+import { nameTag } from "./tags";
 
 /** Subnets are a quarter of the VPC each, so up to four zones fit and a fourth can be added later. */
 const SUBNET_EXTRA_BITS = 2;
@@ -39,9 +40,9 @@ export class IsolatedVpc extends pulumi.ComponentResource {
         if (new Set(args.availabilityZones).size !== args.availabilityZones.length) throw new Error(`IsolatedVpc ${name}: availability zones repeat`);
 
         // Interface endpoints with private DNS need both DNS settings on.
-        const vpc = new aws.ec2.Vpc(name, { cidrBlock: args.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true }, { parent: this });
+        const vpc = new aws.ec2.Vpc(name, { cidrBlock: args.cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: nameTag(name) }, { parent: this });
         // The default group admits all traffic between its members; strip it so nothing relies on it.
-        new aws.ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, ingress: [], egress: [] }, { parent: this });
+        new aws.ec2.DefaultSecurityGroup(`${name}-default`, { vpcId: vpc.id, ingress: [], egress: [], tags: nameTag(`${name}-default`) }, { parent: this });
         const zones = args.availabilityZones.map((zone, i) => {
             const subnet = new aws.ec2.Subnet(`${name}-${zone}`, {
                 vpcId: vpc.id,
@@ -49,10 +50,11 @@ export class IsolatedVpc extends pulumi.ComponentResource {
                 cidrBlock: isolatedSubnetCidr(args.cidrBlock, i),
                 mapPublicIpOnLaunch: false,
                 assignIpv6AddressOnCreation: false,
+                tags: nameTag(`${name}-${zone}`),
             }, { parent: this });
             // No routes declared: the table starts with the local route only, and routes the network team
             // adds towards the clients (transit gateway, VPN) are theirs to manage and survive every update.
-            const routeTable = new aws.ec2.RouteTable(`${name}-${zone}`, { vpcId: vpc.id }, { parent: this });
+            const routeTable = new aws.ec2.RouteTable(`${name}-${zone}`, { vpcId: vpc.id, tags: nameTag(`${name}-${zone}`) }, { parent: this });
             new aws.ec2.RouteTableAssociation(`${name}-${zone}`, { subnetId: subnet.id, routeTableId: routeTable.id }, { parent: this });
             return { subnet, routeTable };
         });

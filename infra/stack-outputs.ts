@@ -39,6 +39,12 @@ export const STACK_OUTPUTS = z.object({
     endpointDnsName: nonEmpty,
     vpcEndpointId: z.string().regex(/^vpce-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC endpoint id` }),
     vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC id` }),
+    /** A new VPC's subnets and their route tables, by zone, for the network team's routes; absent for an existing VPC. */
+    subnets: z.record(z.string(), z.object({
+        subnetId: z.string().regex(/^subnet-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a subnet id` }),
+        routeTableId: z.string().regex(/^rtb-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a route table id` }),
+        cidrBlock: cidr,
+    })).optional(),
     idpFunctionName: nonEmpty,
     secretPrefix: nonEmpty,
     users: z.record(z.string(), USER_OUTPUT),

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { ClosedFtpServer, CrossAccountBucket, FtpUser, IsolatedVpc } from "../infra";
+import { isolatedSubnetCidr } from "../infra/isolated-vpc";
 import { EndpointService, HUB_KEY, partitionOf } from "../infra/model";
 import { StackOutputsModel } from "../infra/stack-outputs";
 import { AccountModel, ConfigIssue, ConfigValidationError, NAMESPACE, NetworkModel, StackModel, UserModel } from "./config";
@@ -228,6 +229,7 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
         endpointDnsName: server.endpointDnsName,
         vpcEndpointId: server.vpcEndpointId,
         vpcId: vpc ? vpc.vpcId : net.vpcId as string,
+        ...(vpc ? { subnets: Object.fromEntries(net.availabilityZones.map((zone, i) => [zone, { subnetId: vpc.subnetIds[i], routeTableId: vpc.routeTableIds[i], cidrBlock: isolatedSubnetCidr(net.cidrBlocks[0], i) }])) } : {}),
         idpFunctionName: server.idpFunctionName,
         secretPrefix: server.secretPrefix,
         users: Object.fromEntries(users.map(({ model: u, home }) => [u.userName, {

@@ -259,6 +259,6 @@ describe("ClosedFtpServer", () => {
         const server = cloud.find("aws:transfer/server:Server", "ftp");
         // That the server waits for the endpoint (a dependency) is seen on the wire: stacks/test/program.test.ts.
         // Reads never reach a policy pack: the server names the endpoint it relies on for the STS guardrail.
-        assert.deepStrictEqual(server.inputs.tags, { "closed-ftp:reused-sts-endpoint": sts });
+        assert.deepStrictEqual(server.inputs.tags, { Name: "closed-ftp-test-ftp", "closed-ftp:reused-sts-endpoint": sts });
     });
 });
