@@ -17,3 +17,6 @@ export const IAM_ROLE_ARN = /^arn:(?:aws|aws-cn|aws-us-gov):iam::\d{12}:role\/(?
 export function secretNameFor(serverId: string, username: string): string {
     return `aws/transfer/${serverId}/${username}`;
 }
+
+/** What a password chosen for closed-ftp (closed-ftp:passwords, hash-password) is at least; the IdP still takes shorter seed-format secrets. */
+export const MIN_PASSWORD_LENGTH = 12;

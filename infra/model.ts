@@ -5,7 +5,7 @@
 // Pure: no Pulumi, no schema library, so the policy pack can load it under Pulumi's runner.
 
 // Transfer's naming rules live with the Lambda, the lowest layer that needs them.
-export { IAM_ROLE_ARN, secretNameFor, TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../idp-lambda/transfer-names";
+export { IAM_ROLE_ARN, MIN_PASSWORD_LENGTH, secretNameFor, TRANSFER_SERVER_ID, TRANSFER_USER_NAME } from "../idp-lambda/transfer-names";
 
 /** What a user may do under its home. */
 export const ACCESS_LEVELS = ["read-write", "read-only"] as const;

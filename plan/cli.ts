@@ -1,4 +1,5 @@
 // `npm run plan -- --stack <name> [--json] [--names] [--show-secrets] [--first-preview] [--dir <stack file dir>]`
+import * as fs from "fs";
 import * as path from "path";
 import { credentialsFrom, CREDENTIALS_ENV } from "../stacks/credentials";
 import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
@@ -38,12 +39,22 @@ export function parseFlags(argv: string[]): Flags | "help" {
     }
     if (values.help) return "help";
     const stack = values.stack;
+    // `npm run plan --stack dev` (no `--`): npm keeps the flag for itself, as npm_config_stack.
+    if (!stack && process.env.npm_config_stack !== undefined) throw new PlanInputError(`npm took --stack for itself: put -- before the plan's flags, as in npm run plan -- --stack ${process.env.npm_config_stack === "true" ? "<name>" : process.env.npm_config_stack}`);
     if (!stack) throw new PlanInputError("--stack is required (e.g. --stack dev)");
     if (!/^[\w.-]+$/.test(stack)) throw new PlanInputError(`--stack "${stack}": a stack name has only letters, digits, "-", "_" and "."`);
     return {
         stack, json: values.json ?? false, names: values.names ?? false, showSecrets: values["show-secrets"] ?? false, firstPreview: values["first-preview"] ?? false,
-        dir: values.dir ? path.resolve(values.dir) : path.resolve(__dirname, ".."),
+        dir: values.dir ? existingDir(values.dir) : path.resolve(__dirname, ".."),
     };
+}
+
+/** A --dir that is a folder, or a flag error naming it. */
+function existingDir(dir: string): string {
+    const resolved = path.resolve(dir);
+    if (!fs.existsSync(resolved)) throw new PlanInputError(`--dir ${dir}: no such folder (${resolved})`);
+    if (!fs.statSync(resolved).isDirectory()) throw new PlanInputError(`--dir ${dir}: not a folder`);
+    return resolved;
 }
 
 async function main(): Promise<number> {

@@ -43,7 +43,10 @@ export async function main(argv: string[]): Promise<number> {
     try {
         plan = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (err) {
-        console.error(`policy: --plan ${file}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not JSON (${(err as Error).message})`}`);
+        const code = (err as NodeJS.ErrnoException).code;
+        // `npm run plan -- … > plan.json` without --silent writes npm's "> closed-ftp@… plan" header first.
+        const npmHeader = code === undefined && /^\s*> /.test(fs.readFileSync(file, "utf8").slice(0, 200));
+        console.error(`policy: --plan ${file}: ${code === "ENOENT" ? "no such file" : npmHeader ? "starts with npm's script header, not JSON: write it with npm run --silent plan -- --stack <name> --json > plan.json" : `not JSON (${(err as Error).message})`}`);
         return 2;
     }
     if (!isPlan(plan)) {

@@ -4,7 +4,7 @@ import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import {
     Access, ACCESS_LEVELS, ACCOUNT_ID, AVAILABILITY_ZONE_ID, DEFAULTS, Encryption, ENCRYPTIONS, ENDPOINT_SERVICES, HUB_KEY, IAM_ROLE_ARN,
-    partitionOf, Protocol, PROTOCOLS, REGION, REMOVAL_POLICIES, s3BucketNameProblem, TRANSFER_USER_NAME, WIDEST_CLIENT_PREFIX,
+    MIN_PASSWORD_LENGTH, partitionOf, Protocol, PROTOCOLS, REGION, REMOVAL_POLICIES, s3BucketNameProblem, TRANSFER_USER_NAME, WIDEST_CLIENT_PREFIX,
 } from "../infra/model";
 import { MAX_ALLOWED_CIDRS_PER_FAMILY } from "../infra/closed-ftp-server";
 import { prefixProblem } from "../infra/policies";
@@ -36,7 +36,7 @@ export class ConfigValidationError extends Error {
 export const NAMESPACE = "closed-ftp";
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH };
 
 const ACM_ARN = /^arn:(aws|aws-cn|aws-us-gov):acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f-]{36}$/;
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -118,7 +118,11 @@ const networkSchema = z.strictObject({
 });
 
 const serverSchema = z.strictObject({
-    protocols: z.array(z.enum(PROTOCOLS, { error: (i) => `"${String(i.input)}" is not FTP or FTPS (closed-ftp serves FTP and FTPS only; SFTP needs no closed-network FTP workarounds)` })).min(1, "name FTP and/or FTPS").default(DEFAULTS.protocols),
+    protocols: z.array(z.enum(PROTOCOLS, {
+        error: (i) => ((PROTOCOLS as readonly string[]).includes(String(i.input).toUpperCase())
+            ? `"${String(i.input)}" must be written in capitals, as Transfer names it: ${String(i.input).toUpperCase()}`
+            : `"${String(i.input)}" is not FTP or FTPS (closed-ftp serves FTP and FTPS only; SFTP needs no closed-network FTP workarounds)`),
+    })).min(1, "name FTP and/or FTPS").default(DEFAULTS.protocols),
     certificateArn: z.string().optional(),
     passiveIp: z.string().default(DEFAULTS.passiveIp),
     idpVpcAttached: z.boolean().default(DEFAULTS.idpVpcAttached),
@@ -310,7 +314,8 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
         }
     }
 
-    const protocols: unknown[] = Array.isArray(server.protocols) ? server.protocols : DEFAULTS.protocols;
+    // Read in capitals: "ftps" is reported once, as a spelling, not again as a missing certificate.
+    const protocols: unknown[] = (Array.isArray(server.protocols) ? server.protocols : DEFAULTS.protocols).map((p) => (typeof p === "string" ? p.toUpperCase() : p));
     const certificateArn = str(server.certificateArn);
     if (new Set(protocols).size !== protocols.length) add(["server", "protocols"], "lists a protocol twice");
     if (protocols.includes("FTPS") && !certificateArn) add(["server", "certificateArn"], "is required when protocols include FTPS (an ACM certificate ARN)");

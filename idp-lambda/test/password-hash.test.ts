@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import { PassThrough } from "stream";
+import { promptHidden } from "../hash-password-cli";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import * as fc from "fast-check";
@@ -102,14 +104,38 @@ describe("password hashes", () => {
         assert.throws(() => hashPassword("x".repeat(1025), SALT), /longer than 1024/);
     });
 
-    it("npm run hash-password turns stdin into a verifiable hash, and refuses empty input", async () => {
+    it("npm run hash-password turns stdin into a verifiable hash; refuses empty, short and unknown input; prints usage with --help", async () => {
         const tsx = path.join(__dirname, "..", "..", "node_modules", ".bin", "tsx");
         const cli = path.join(__dirname, "..", "hash-password-cli.ts");
-        const ok = spawnSync(tsx, [cli], { input: "s3cret-pass\n", encoding: "utf8" });
+        const ok = spawnSync(tsx, [cli], { input: "s3cret-passphrase\n", encoding: "utf8" });
         assert.strictEqual(ok.status, 0, ok.stderr);
-        assert.strictEqual(await verifyPassword("s3cret-pass", ok.stdout.trim()), true);
+        assert.strictEqual(await verifyPassword("s3cret-passphrase", ok.stdout.trim()), true);
         const empty = spawnSync(tsx, [cli], { input: "\n", encoding: "utf8" });
         assert.strictEqual(empty.status, 2);
-        assert.match(empty.stderr, /stdin held no password/);
+        assert.match(empty.stderr, /no password given/);
+        const short = spawnSync(tsx, [cli], { input: "short-pass\n", encoding: "utf8" });
+        assert.strictEqual(short.status, 2);
+        assert.match(short.stderr, /the password is 10 characters; at least 12, as closed-ftp:passwords asks \(value not shown\)/);
+        assert.ok(!short.stderr.includes("short-pass"));
+        const help = spawnSync(tsx, [cli, "--help"], { encoding: "utf8" });
+        assert.strictEqual(help.status, 0);
+        assert.match(help.stdout, /^usage: npm run --silent hash-password/);
+        const unknown = spawnSync(tsx, [cli, "--salt"], { encoding: "utf8", input: "" });
+        assert.strictEqual(unknown.status, 2);
+        assert.match(unknown.stderr, /hash-password: Unknown option '--salt'[\s\S]*usage:/);
+    });
+
+    it("asks on a terminal without echoing what is typed, and takes backspace", async () => {
+        const input = Object.assign(new PassThrough(), { isTTY: true, raw: false, setRawMode(raw: boolean) { this.raw = raw; } });
+        let shown = "";
+        const answer = promptHidden("Password (not shown): ", input, { write: (text: string) => (shown += text) });
+        input.write("hunter2x\u007f-secret");
+        input.write("\r");
+        assert.strictEqual(await answer, "hunter2-secret");
+        assert.strictEqual(shown, "Password (not shown): \n");
+        assert.strictEqual(input.raw, false, "the terminal is back to cooked mode");
+        const cancelled = promptHidden("Password: ", input, { write: () => undefined });
+        input.write("\u0003");
+        await assert.rejects(cancelled, /cancelled/);
     });
 });

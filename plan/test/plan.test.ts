@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PlanDocument } from "../format";
-import { OFFLINE_SECRET, readStackFile, summarizePlan } from "../plan";
+import { OFFLINE_SECRET, PlanInputError, readStackFile, summarizePlan } from "../plan";
 import { parseFlags } from "../cli";
 import { planOnce } from "./plans";
 
@@ -119,6 +119,18 @@ describe("npm run plan", () => {
         assert.ok(named.includes("\n          ftp-idp-secrets\n"), named);
         assert.ok(!summarizePlan(run, false).includes("\n          ftp-idp-secrets\n"));
         assert.deepStrictEqual(parseFlags(["--stack", "dev", "--names"]), { stack: "dev", json: false, names: true, showSecrets: false, firstPreview: false, dir: ROOT });
+    });
+
+    it("refuses a --dir that does not exist as a flag error, and hints at npm's -- when npm kept --stack", () => {
+        assert.throws(() => parseFlags(["--stack", "dev", "--dir", "/no/such/folder"]), (err: Error) => err instanceof PlanInputError && err.message === "--dir /no/such/folder: no such folder (/no/such/folder)");
+        assert.throws(() => parseFlags(["--stack", "dev", "--dir", path.join(ROOT, "package.json")]), /--dir .*package\.json: not a folder/);
+        process.env.npm_config_stack = "dev";
+        try {
+            assert.throws(() => parseFlags([]), /npm took --stack for itself: put -- before the plan's flags, as in npm run plan -- --stack dev/);
+        } finally {
+            delete process.env.npm_config_stack;
+        }
+        assert.throws(() => parseFlags([]), (err: Error) => err instanceof PlanInputError && err.message.startsWith("--stack is required"));
     });
 
     it("turns secure: values into placeholders offline", () => {

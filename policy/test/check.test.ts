@@ -250,6 +250,11 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
         assert.strictEqual(junk.status, 2);
         assert.match(junk.stderr, /not an offline plan document/);
         assert.strictEqual(cli([]).status, 2);
+        // A plan written without npm's --silent: its header first.
+        fs.writeFileSync(path.join(dir, "noisy.json"), `\n> closed-ftp@0.1.0 plan\n> tsx plan/cli.ts --stack dev --json\n\n${JSON.stringify(dev)}`);
+        const noisy = cli(["--plan", path.join(dir, "noisy.json")]);
+        assert.strictEqual(noisy.status, 2);
+        assert.match(noisy.stderr, /starts with npm's script header, not JSON: write it with npm run --silent plan/);
         fs.writeFileSync(path.join(dir, "first.json"), JSON.stringify(firstPreview));
         const lenient = cli(["--plan", path.join(dir, "first.json")]);
         assert.strictEqual(lenient.status, 0, lenient.stdout);

@@ -154,6 +154,14 @@ describe("stack config", () => {
         ]);
     });
 
+    it("names the case of a lowercase protocol, once, with no follow-on about the certificate", () => {
+        const issues = issuesOf(variant((c) => (c["closed-ftp:server"] = { protocols: ["ftp", "ftps"], certificateArn: FTPS_CERT })));
+        assert.deepStrictEqual(issues.map((i) => [i.path, i.message]), [
+            ["closed-ftp:server.protocols[0]", "\"ftp\" must be written in capitals, as Transfer names it: FTP"],
+            ["closed-ftp:server.protocols[1]", "\"ftps\" must be written in capitals, as Transfer names it: FTPS"],
+        ]);
+    });
+
     it("refuses a home written as a path with one message, not a follow-on about bucket \"\"", () => {
         const issues = issuesOf(variant((c) => (c["closed-ftp:users"][0].home = "/inbox/user1")));
         assert.deepStrictEqual(issues.filter((i) => i.path === "closed-ftp:users[0].home").length, 1, JSON.stringify(issues));
