@@ -45,9 +45,18 @@ const ACCOUNT_KEY = /^[a-z][a-z0-9-]{0,30}$/;
 const BUCKET_KEY = /^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/;
 
 // Account ids must be quoted: YAML reads 012345678901 as a number and drops the leading zero.
-const accountId = z.string({ error: (i) => (typeof i.input === "number" ? `account ids must be quoted strings in YAML ("${i.input}" loses leading zeros as a number)` : `expected a 12-digit account id in quotes, got ${describe(i.input)}`) })
+const accountId = z.string({ error: (i) => (typeof i.input === "number" ? unquotedAccountId(i.input) : `expected a 12-digit account id in quotes, got ${describe(i.input)}`) })
     .regex(ACCOUNT_ID, { error: (i) => `"${String(i.input)}" is not a 12-digit AWS account id` });
 const roleArn = z.string().regex(IAM_ROLE_ARN, { error: (i) => `"${String(i.input)}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)` });
+
+/** An account id YAML read as a number: shown as it was written, and the lost zeros only when they were lost. */
+function unquotedAccountId(value: number): string {
+    const digits = Number.isInteger(value) && value >= 0 ? String(value) : undefined;
+    if (digits === undefined || digits.length > 12) return `${value} is not a 12-digit account id (and account ids must be quoted in YAML)`;
+    if (digits.length === 12) return `must be quoted in YAML, or it is read as a number: write "${digits}"`;
+    const written = digits.padStart(12, "0");
+    return `must be quoted in YAML: ${written} was read as the number ${digits}, losing its leading zero${12 - digits.length === 1 ? "" : "s"}; write "${written}"`;
+}
 
 function describe(value: unknown): string {
     if (value === undefined) return "nothing";
@@ -108,7 +117,8 @@ const networkSchema = z.strictObject({
     vpcId: z.string().regex(VPC_ID, { error: (i) => `"${String(i.input)}" is not a VPC id (vpc- and 8 or 17 hex)` }).optional(),
     subnetIds: z.array(z.string().regex(SUBNET_ID, { error: (i) => `"${String(i.input)}" is not a subnet id (subnet- and 8 or 17 hex)` })).min(1, "name at least one subnet").optional(),
     cidrBlock: cidr.optional(),
-    availabilityZones: z.number().int().min(1).max(3).optional(),
+    availabilityZones: z.number({ error: (i) => `expected a whole number of zones from 1 to 3, got ${describe(i.input)}` }).int("must be a whole number of zones")
+        .min(1, "must be 1 or more: a VPC needs a subnet").max(3, "must be at most 3: each subnet is a quarter of the VPC, and one quarter is kept free").optional(),
     /** The new VPC's zones by id, in subnet order: a zone id is the same physical zone in every account, and pinned. */
     availabilityZoneIds: z.array(z.string().regex(AVAILABILITY_ZONE_ID, { error: (i) => `"${String(i.input)}" is not an availability zone id (like apne1-az1; a zone name such as ap-northeast-1a maps to different zones per account)` }))
         .min(1, "name at least one zone").max(3, "at most 3 zones (a subnet is a quarter of the VPC, one kept free)").optional(),

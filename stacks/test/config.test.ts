@@ -45,7 +45,8 @@ const BAD: [string, Edit, string, RegExp][] = [
     ["missing region", (c) => delete c["aws:region"], "aws:region", /is required/],
     ["bad region", (c) => (c["aws:region"] = "tokyo"), "aws:region", /"tokyo" is not an AWS region/],
     ["hub account id too short", (c) => (c["closed-ftp:hub"].accountId = "1111"), "closed-ftp:hub.accountId", /"1111" is not a 12-digit/],
-    ["hub account id as a YAML number", (c) => (c["closed-ftp:hub"].accountId = 111111111111), "closed-ftp:hub.accountId", /must be quoted/],
+    ["hub account id as a YAML number", (c) => (c["closed-ftp:hub"].accountId = 111111111111), "closed-ftp:hub.accountId", /^must be quoted in YAML, or it is read as a number: write "111111111111"$/],
+    ["a spoke account id whose leading zero YAML dropped", (c) => (c["closed-ftp:accounts"].analytics.accountId = 12345678901), "closed-ftp:accounts.analytics.accountId", /^must be quoted in YAML: 012345678901 was read as the number 12345678901, losing its leading zero; write "012345678901"$/],
     ["hub deploy role in another account", (c) => (c["closed-ftp:hub"].deployRoleArn = "arn:aws:iam::999999999999:role/x"), "closed-ftp:hub.deployRoleArn", /role is in account 999999999999, but the account is 111111111111/],
     ["hub deploy role not a role ARN", (c) => (c["closed-ftp:hub"].deployRoleArn = "arn:aws:iam::111111111111:user/x"), "closed-ftp:hub.deployRoleArn", /is not an IAM role ARN/],
     ["typo in a hub key", (c) => (c["closed-ftp:hub"].acountId = "1"), "closed-ftp:hub.acountId", /unknown key "acountId"/],
@@ -248,6 +249,28 @@ describe("stack config", () => {
             pulumi.runtime.setAllConfig({}, []);
             delete process.env.PULUMI_CONFIG_SECRET_KEYS;
         }
+    });
+
+    it("answers every wrong value of every key with a message of ours, never the validator's default text", () => {
+        // Where a path names a list entry or a map key, the example's first one.
+        const setAt = (config: Record<string, unknown>, key: string, value: unknown) => {
+            const [namespaceKey, ...rest] = key.replace(/\[\]/g, ".0").replace(".<key>", ".analytics").replace(".<user>", ".user1").split(/\.(?![^:]*:)/);
+            if (rest.length === 0) return void (config[namespaceKey] = value);
+            let node = (config[namespaceKey] ??= namespaceKey.endsWith("passwords") ? {} : {}) as Record<string, unknown>;
+            for (const part of rest.slice(0, -1)) node = (node[part] ??= {}) as Record<string, unknown>;
+            node[rest[rest.length - 1]] = value;
+        };
+        const hostile = [-1, 0, 1.5, 10 ** 9, "", "x", true, [], ["x"], {}, null];
+        const defaults = /^(Too (big|small)|Invalid (input|option|string|number|type|element|key)|Expected|Unrecognized|Required)|expected (number|string|array|boolean) to be/;
+        const found: string[] = [];
+        for (const key of schemaKeys()) {
+            for (const value of hostile) {
+                const config = example();
+                setAt(config, key.replace("closed-ftp:passwords.<user>", "closed-ftp:passwords.user1"), value);
+                for (const issue of issuesOf(config)) if (defaults.test(issue.message)) found.push(`${key} = ${JSON.stringify(value)} → ${issue.path}: ${issue.message}`);
+            }
+        }
+        assert.deepStrictEqual([...new Set(found)], []);
     });
 
     it("documents every key the schema accepts, and only those", () => {
