@@ -55,6 +55,11 @@ async function main(): Promise<number> {
             console.error(`smoke: ${problem}`);
             return 1;
         }
+    } catch (err) {
+        // No credentials, or none that STS takes: say so in one line, not with the SDK's stack.
+        const reason = err instanceof Error ? `${err.name}: ${err.message.split("\n")[0]}` : String(err);
+        console.error(`smoke: no AWS credentials that reach the hub account ${outputs.hubAccountId}${role.roleArn ? ` to assume ${role.roleArn} with` : ""} (${reason}). Set AWS_PROFILE or run where a role is ambient (the deploy job's OIDC role), then try again`);
+        return 1;
     } finally {
         sts.destroy();
     }

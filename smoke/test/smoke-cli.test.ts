@@ -80,6 +80,20 @@ describe("smoke: command line", function () {
         it(`refuses ${argv.join(" ") || "no flags"}`, () => assert.strictEqual(flagError(argv), message));
     }
 
+    it("says in one line, without the SDK's stack, that there are no credentials to reach the hub", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-smoke-"));
+        try {
+            const outputsFile = path.join(dir, "outputs.json");
+            fs.writeFileSync(outputsFile, JSON.stringify(outputsDocument({ writer: { password: "a-long-password-1", access: "read-write" } }, "127.0.0.1")), { mode: 0o600 });
+            const run = await smoke(["--outputs", outputsFile, "--role", "arn:aws:iam::111111111111:role/closed-ftp-deploy"]);
+            assert.strictEqual(run.code, 1, run.stderr);
+            assert.match(run.stderr, /^smoke: no AWS credentials that reach the hub account 111111111111 to assume arn:aws:iam::111111111111:role\/closed-ftp-deploy with \(CredentialsProviderError: Could not load credentials from any providers\)\. Set AWS_PROFILE/);
+            assert.doesNotMatch(run.stderr, /\n\s+at |Warning:/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("exits 2 on a bad flag, naming it, with the usage", async () => {
         const run = await smoke(["--stack", "dev", "--verbose"]);
         assert.strictEqual(run.code, 2, run.stderr);
