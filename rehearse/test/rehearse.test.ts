@@ -9,7 +9,7 @@ import * as path from "path";
 import { Readable, Writable } from "stream";
 import { readStackFile, StackConfig } from "../../plan/plan";
 import { planOnce } from "../../plan/test/plans";
-import { FlagError, main, parseFlags } from "../cli";
+import { banner, FlagError, main, parseFlags } from "../cli";
 import { rehearsalModel, RehearsalModel } from "../model";
 import { Rehearsal, RehearsalEvent, startRehearsal } from "../server";
 import { CallRecord } from "../session-file-system";
@@ -127,6 +127,21 @@ describe("npm run rehearse: the dev stack on loopback", function () {
             await r.rehearsal?.stop();
             fs.rmSync(r.dataDir, { recursive: true, force: true });
         }
+    });
+
+    it("prints each user's folder under --data, and says whether --source-ip is inside a restricted user's ranges", () => {
+        const at = { host: "127.0.0.1", port: 2121 } as Rehearsal;
+        const flags = (sourceIp?: string) => {
+            const parsed = parseFlags(["--stack", "dev", "--data", "/srv/ftp", ...(sourceIp ? ["--source-ip", sourceIp] : [])]);
+            assert.ok(parsed !== "help");
+            return parsed;
+        };
+        const plain = banner(dev, at, flags(), "/srv/ftp");
+        assert.match(plain, new RegExp(`user1 \\(read-write\\) home ${homeOf(dev, "user1")} \\(/srv/ftp${homeOf(dev, "user1")}\\)`));
+        assert.match(plain, /only from 10\.10\.1\.0\/24: from 127\.0\.0\.1, rehearse with --source-ip <an address inside>/);
+        assert.match(banner(dev, at, flags("10.10.1.7"), "/srv/ftp"), /only from 10\.10\.1\.0\/24: --source-ip 10\.10\.1\.7 is inside\n/);
+        assert.match(banner(dev, at, flags("10.10.2.7"), "/srv/ftp"), /only from 10\.10\.1\.0\/24: --source-ip 10\.10\.2\.7 is outside, so its logins are refused/);
+        assert.doesNotMatch(banner(dev, at, flags("10.10.1.7"), "/srv/ftp"), /rehearse with --source-ip/);
     });
 
     describe("shared and nested homes, as the session policies decide", () => {
@@ -332,6 +347,7 @@ describe("npm run rehearse: the command", () => {
             [["--stack", "dev", "--passive-ports", "8300-8200"], /--passive-ports "8300-8200": the first port is above the last/],
             [["--stack", "dev", "--source-ip", "10.10.1"], /--source-ip "10.10.1": not an IPv4 or IPv6 address/],
             [["--stack", "dev", "--data"], /--data needs a value/],
+            [["--stack", "dev", "--dir", "/no/such/project"], /--dir \/no\/such\/project: no such folder/],
         ];
         for (const [argv, message] of cases) {
             assert.throws(() => parseFlags(argv), (err: Error) => err instanceof FlagError && message.test(err.message));

@@ -3,6 +3,7 @@
 // the options that make the engine refuse: every data-holding resource protected, the bucket replaced
 // (and so refused) on an encryption change, and everything else of the bucket waiting for the bucket.
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { DATA_HOLDING_TYPES } from "../../infra/model";
 import { PlanRun, readStackFile, StackConfig } from "../../plan/plan";
@@ -44,6 +45,19 @@ describe("day two: changes that cannot destroy users' files", () => {
             "Bucket", "BucketLifecycleConfiguration", "BucketOwnershipControls", "BucketPolicy", "BucketPublicAccessBlock",
             "BucketServerSideEncryptionConfiguration", "BucketVersioning", "Key",
         ]);
+    });
+
+    it("costs what the README's quick start says a user, a bucket and a spoke cost", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const said = (row: string) => Number(new RegExp(`\\| ${row} \\| (\\d+):`).exec(readme)?.[1]);
+        const withChildren = (type: string, name: string) => {
+            const component = run.document.resources.find((r) => r.type === type && r.name === name) as PlanResource;
+            return 1 + run.document.resources.filter((r) => r.parent === component.urn).length;
+        };
+        assert.strictEqual(said("a user"), withChildren("closed-ftp:index:FtpUser", "user-user1"));
+        assert.strictEqual(said("a bucket \\(SSE-S3\\)"), withChildren(COMPONENT, "bucket-inbox"));
+        assert.strictEqual(said("a bucket \\(SSE-KMS\\)"), withChildren(COMPONENT, "bucket-analytics-drop"));
+        assert.strictEqual(said("a spoke account"), run.document.resources.filter((r) => r.type === "pulumi:providers:aws" && r.name === "spoke-archive").length);
     });
 
     it("protects nothing else: the hub's roles, secrets and server stay free to change and to replace", () => {
