@@ -1,8 +1,7 @@
 // `npm run plan -- --stack <name> [--json] [--names] [--show-secrets] [--first-preview] [--dir <stack file dir>]`
-import * as fs from "fs";
 import * as path from "path";
 import { credentialsFrom, CREDENTIALS_ENV } from "../stacks/credentials";
-import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
+import { existingFolder, FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
 import { describePlanFailure, PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
 
 const USAGE = `usage: npm run plan -- --stack <name> [--json] [--names] [--show-secrets] [--first-preview] [--dir <stack file dir>]
@@ -27,6 +26,14 @@ interface Flags {
     dir: string;
 }
 
+function folderFlag(dir: string): string {
+    try {
+        return existingFolder("--dir", dir);
+    } catch (err) {
+        throw err instanceof FlagError ? new PlanInputError(err.message) : err;
+    }
+}
+
 export function parseFlags(argv: string[]): Flags | "help" {
     let values;
     try {
@@ -45,16 +52,8 @@ export function parseFlags(argv: string[]): Flags | "help" {
     if (!/^[\w.-]+$/.test(stack)) throw new PlanInputError(`--stack "${stack}": a stack name has only letters, digits, "-", "_" and "."`);
     return {
         stack, json: values.json ?? false, names: values.names ?? false, showSecrets: values["show-secrets"] ?? false, firstPreview: values["first-preview"] ?? false,
-        dir: values.dir ? existingDir(values.dir) : path.resolve(__dirname, ".."),
+        dir: values.dir ? folderFlag(values.dir) : path.resolve(__dirname, ".."),
     };
-}
-
-/** A --dir that is a folder, or a flag error naming it. */
-function existingDir(dir: string): string {
-    const resolved = path.resolve(dir);
-    if (!fs.existsSync(resolved)) throw new PlanInputError(`--dir ${dir}: no such folder (${resolved})`);
-    if (!fs.statSync(resolved).isDirectory()) throw new PlanInputError(`--dir ${dir}: not a folder`);
-    return resolved;
 }
 
 async function main(): Promise<number> {

@@ -5,7 +5,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { describePlanFailure, readStackFile, runPlan } from "../plan/plan";
-import { FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
+import { existingFolder, FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
 import { rehearsalModel, RehearsalModel } from "./model";
 import { DEFAULT_PASSIVE_PORTS, DEFAULT_PORT, describeEvent, HOST, Rehearsal, startRehearsal } from "./server";
 
@@ -60,16 +60,8 @@ export function parseFlags(argv: string[]): Flags | "help" {
         passivePorts,
         ...(values.data !== undefined ? { dataDir: path.resolve(values.data) } : {}),
         ...(values["source-ip"] !== undefined ? { sourceIp: values["source-ip"] } : {}),
-        dir: values.dir ? existingDir(values.dir) : path.resolve(__dirname, ".."),
+        dir: values.dir ? existingFolder("--dir", values.dir) : path.resolve(__dirname, ".."),
     };
-}
-
-/** A --dir that is a folder, or a flag error naming it. */
-function existingDir(dir: string): string {
-    const resolved = path.resolve(dir);
-    if (!fs.existsSync(resolved)) throw new FlagError(`--dir ${dir}: no such folder (${resolved})`);
-    if (!fs.statSync(resolved).isDirectory()) throw new FlagError(`--dir ${dir}: not a folder`);
-    return resolved;
 }
 
 function insideAny(address: string, cidrs: string[]): boolean {

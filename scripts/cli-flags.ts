@@ -1,5 +1,7 @@
 // node:util's parseArgs for every CLI here (plan, smoke, policy), with its errors said one way:
 // the flag's name first, then what is wrong with it.
+import * as fs from "fs";
+import * as path from "path";
 import { parseArgs, ParseArgsConfig } from "util";
 
 export class FlagError extends Error {}
@@ -21,4 +23,12 @@ export function parseFlags<T extends Options>(argv: string[], options: T) {
         if (positional !== undefined) throw new FlagError(`unexpected argument "${positional}": every input is a --flag`);
         throw new FlagError(message);
     }
+}
+
+/** A flag's folder, resolved, or a FlagError naming the flag: one that does not exist, or is a file. */
+export function existingFolder(flag: string, value: string): string {
+    const resolved = path.resolve(value);
+    if (!fs.existsSync(resolved)) throw new FlagError(`${flag} ${value}: no such folder (${resolved})`);
+    if (!fs.statSync(resolved).isDirectory()) throw new FlagError(`${flag} ${value}: not a folder`);
+    return resolved;
 }
