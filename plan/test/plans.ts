@@ -3,6 +3,12 @@
 // Callers treat the run as read-only.
 import { PlanOptions, PlanRun, runPlan, StackConfig } from "../plan";
 
+/** The stack with another `closed-ftp:network` (a new VPC, other endpoints), keeping its client ranges. */
+export function withNetwork(base: StackConfig, network: Record<string, unknown>): StackConfig {
+    const allowedCidrs = JSON.parse(base.config["closed-ftp:network"]).allowedCidrs;
+    return { config: { ...base.config, "closed-ftp:network": JSON.stringify({ allowedCidrs, ...network }) }, secretKeys: base.secretKeys };
+}
+
 const runs = new Map<string, Promise<PlanRun>>();
 
 export function planOnce(stack: string, config: StackConfig, options: PlanOptions = {}): Promise<PlanRun> {

@@ -305,12 +305,13 @@ export const lambdaInvokersPinned: StackValidationPolicy = {
                 }
             };
             const principal = String(permission.props.principal ?? "");
+            const principalAccount = accountOfPrincipal(principal);
             if (principal === "*" && !given("principalOrgId")) reportViolation(`lambda permission ${permission.name} lets every AWS principal (*) invoke the function`, permission.urn);
             else if (principal.endsWith(".amazonaws.com") && !given("sourceArn") && !given("sourceAccount")) {
                 reportViolation(`lambda permission ${permission.name} lets ${principal} invoke the function for any account (no sourceArn or sourceAccount)`, permission.urn);
             } else if (/^\d{12}$/.test(principal) || /^arn:[\w-]+:iam::\d{12}:root$/.test(principal)) {
                 reportViolation(`lambda permission ${permission.name} lets every principal of account ${principal.replace(/\D+/g, "").slice(-12)} invoke the function`, permission.urn);
-            } else if (accountOfPrincipal(principal) !== undefined && !estate.has(accountOfPrincipal(principal) as string)) {
+            } else if (principalAccount !== undefined && !estate.has(principalAccount)) {
                 reportViolation(`lambda permission ${permission.name} lets ${principal}, outside this estate, invoke the function`, permission.urn);
             }
             const idp = identityProviders.find((fn) => refersTo(permission, "function", () => permission.props.function, fn, namesFunction));

@@ -3,7 +3,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { PlanRun, readStackFile, StackConfig } from "../../plan/plan";
-import { planOnce } from "../../plan/test/plans";
+import { planOnce, withNetwork } from "../../plan/test/plans";
 import { revealSecrets } from "../../plan/mock-cloud";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -21,10 +21,7 @@ const UNTAGGED = new Set([
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:ec2/routeTableAssociation:RouteTableAssociation", "random:index/randomBytes:RandomBytes",
 ]);
 
-function newVpc(base: StackConfig): StackConfig {
-    const allowedCidrs = JSON.parse(base.config["closed-ftp:network"]).allowedCidrs;
-    return { config: { ...base.config, "closed-ftp:network": JSON.stringify({ cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"], allowedCidrs }) }, secretKeys: base.secretKeys };
-}
+const newVpc = (base: StackConfig) => withNetwork(base, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"] });
 
 describe("what the network team needs", () => {
     let plans: PlanRun[];

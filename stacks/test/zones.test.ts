@@ -4,15 +4,10 @@ import * as assert from "assert";
 import * as path from "path";
 import { ConfigValidationError } from "../config";
 import { PlanOptions, readStackFile, StackConfig } from "../../plan/plan";
-import { planOnce } from "../../plan/test/plans";
+import { planOnce, withNetwork } from "../../plan/test/plans";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const dev = () => readStackFile("dev", ROOT);
-
-function withNetwork(base: StackConfig, network: Record<string, unknown>): StackConfig {
-    const allowedCidrs = JSON.parse(base.config["closed-ftp:network"]).allowedCidrs;
-    return { config: { ...base.config, "closed-ftp:network": JSON.stringify({ allowedCidrs, ...network }) }, secretKeys: base.secretKeys };
-}
 
 async function issuesOf(config: StackConfig, options: PlanOptions = {}): Promise<[string, string][]> {
     const caught = await planOnce("dev", config, options).then(() => undefined, (err: unknown) => err);
