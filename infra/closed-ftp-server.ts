@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { buildIdpBundle, LAMBDA_RUNTIME } from "../idp-lambda/build";
 import { nameTag } from "./tags";
+import { ComponentNaming, idpFunctionName, logGroupName, roleNaming } from "./naming";
 import { ALLOWED_AWS_MANAGED_POLICIES, DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol, REUSED_STS_ENDPOINT_TAG } from "./model";
 import { idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy } from "./policies";
 
@@ -47,6 +48,12 @@ export interface ClosedFtpServerArgs {
      * what a spray of unknown user names costs in Secrets Manager calls. Unset: the account's pool.
      */
     idpReservedConcurrency?: number;
+    /**
+     * The stack's names (infra/naming.ts), which the bootstrap's deploy role is scoped to: the IdP
+     * role under /closed-ftp/<stack>/, the function and log groups by name, and the boundary every
+     * role must carry. Unset: Pulumi's auto-names and no boundary.
+     */
+    naming?: ComponentNaming;
 }
 
 /** The part of a CIDR that names its rules: "10.10.0.0/16" → "10-10-0-0-16". */
@@ -161,18 +168,22 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             return [service, endpoint];
         }));
 
+        const naming = args.naming;
         const transferLogGroup = new aws.cloudwatch.LogGroup(`${name}-transfer-logs`, {
+            ...(naming ? { name: logGroupName(naming.stack, "transfer") } : {}),
             retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
             tags: nameTag(`${name}-transfer-logs`),
         }, { parent: this });
 
         const idpLogGroup = new aws.cloudwatch.LogGroup(`${name}-idp-logs`, {
+            ...(naming ? { name: logGroupName(naming.stack, "idp") } : {}),
             retentionInDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
             tags: nameTag(`${name}-idp-logs`),
         }, { parent: this });
         const idpRole = new aws.iam.Role(`${name}-idp-role`, {
             assumeRolePolicy: pulumi.output(args.accountId).apply((accountId) => JSON.stringify(lambdaTrustPolicy({ accountId }))),
             description: "closed-ftp: the identity provider Lambda",
+            ...roleNaming(naming),
             tags: nameTag(`${name}-idp-role`),
         }, { parent: this });
         new aws.iam.RolePolicy(`${name}-idp-logs`, {
@@ -198,6 +209,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
 
         const bundle = buildIdpBundle();
         const idpFunction = new aws.lambda.Function(`${name}-idp`, {
+            ...(naming ? { name: idpFunctionName(naming.stack) } : {}),
             description: "closed-ftp: Transfer Family identity provider backed by Secrets Manager",
             runtime: LAMBDA_RUNTIME,
             architectures: ["arm64"],

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { BucketLifecycle, DEFAULTS, Encryption, partitionOf, RemovalPolicy } from "./model";
 import { nameTag } from "./tags";
+import { ComponentNaming, roleNaming } from "./naming";
 import { accessRoleBucketGrant, accessRoleTrustPolicy, bucketPolicy, kmsKeyPolicy } from "./policies";
 
 export interface CrossAccountBucketArgs {
@@ -20,6 +21,8 @@ export interface CrossAccountBucketArgs {
     removalPolicy?: RemovalPolicy;
     /** How long S3 keeps incomplete uploads, old versions and (optionally) files. */
     lifecycle?: BucketLifecycle;
+    /** The stack's names: the access role under /closed-ftp/<stack>/, with the stack's permissions boundary. */
+    naming?: ComponentNaming;
 }
 
 /** The engine options of everything that holds or guards a bucket's files, for a removal policy. */
@@ -65,6 +68,7 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
         const accessRole = new aws.iam.Role(`${name}-access`, {
             assumeRolePolicy: pulumi.output(args.hubAccountId).apply((hubAccountId) => JSON.stringify(accessRoleTrustPolicy({ hubAccountId }))),
             description: "closed-ftp: assumed by Transfer Family for the sessions of one bucket's users",
+            ...roleNaming(args.naming),
             tags: nameTag(`${name}-access`),
         }, { parent: this, provider: args.hubProvider });
 

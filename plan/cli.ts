@@ -1,14 +1,16 @@
-// `npm run plan -- --stack <name> [--json] [--names] [--show-secrets] [--first-preview] [--dir <stack file dir>]`
+// `npm run plan -- --stack <name> [--bootstrap] [--json] [--names] [--show-secrets] [--first-preview] [--dir <stack file dir>]`
 import * as path from "path";
 import { credentialsFrom, CREDENTIALS_ENV } from "../stacks/credentials";
 import { existingFolder, FlagError, parseFlags as parseCliFlags } from "../scripts/cli-flags";
-import { describePlanFailure, PlanInputError, readStackFile, renderPlan, runPlan, summarizePlan } from "./plan";
+import { describePlanFailure, PlanInputError, readStackFile, renderPlan, runBootstrapPlan, runPlan, stackFilePath, summarizePlan } from "./plan";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--json] [--names] [--show-secrets] [--first-preview] [--dir <stack file dir>]
+const USAGE = `usage: npm run plan -- --stack <name> [--bootstrap] [--json] [--names] [--show-secrets] [--first-preview] [--dir <stack file dir>]
 
 Runs the closed-ftp program with Pulumi.<name>.yaml the way \`pulumi preview\` does (Pulumi's own
 runner), against a mock cloud instead of the engine and AWS.
   --stack <name>    the stack whose Pulumi.<name>.yaml to read (required)
+  --bootstrap       plan the bootstrap project (bootstrap/: each account's deploy and preview roles,
+                    the CI roles, the state bucket and the secrets key) from the same stack file
   --json            print one JSON document (resources, inputs, state, outputs) instead of the summary
   --names           in the summary, list every resource's name under its type, per account
   --show-secrets    print secret values instead of "[secret]" (secure: values are placeholders offline)
@@ -19,6 +21,7 @@ runner), against a mock cloud instead of the engine and AWS.
 
 interface Flags {
     stack: string;
+    bootstrap: boolean;
     json: boolean;
     names: boolean;
     showSecrets: boolean;
@@ -38,7 +41,7 @@ export function parseFlags(argv: string[]): Flags | "help" {
     let values;
     try {
         values = parseCliFlags(argv, {
-            stack: { type: "string", short: "s" }, json: { type: "boolean" }, names: { type: "boolean" }, "show-secrets": { type: "boolean" },
+            stack: { type: "string", short: "s" }, bootstrap: { type: "boolean" }, json: { type: "boolean" }, names: { type: "boolean" }, "show-secrets": { type: "boolean" },
             "first-preview": { type: "boolean" }, dir: { type: "string" }, help: { type: "boolean", short: "h" },
         });
     } catch (err) {
@@ -51,7 +54,7 @@ export function parseFlags(argv: string[]): Flags | "help" {
     if (!stack) throw new PlanInputError("--stack is required (e.g. --stack dev)");
     if (!/^[\w.-]+$/.test(stack)) throw new PlanInputError(`--stack "${stack}": a stack name has only letters, digits, "-", "_" and "."`);
     return {
-        stack, json: values.json ?? false, names: values.names ?? false, showSecrets: values["show-secrets"] ?? false, firstPreview: values["first-preview"] ?? false,
+        stack, bootstrap: values.bootstrap ?? false, json: values.json ?? false, names: values.names ?? false, showSecrets: values["show-secrets"] ?? false, firstPreview: values["first-preview"] ?? false,
         dir: values.dir ? folderFlag(values.dir) : path.resolve(__dirname, ".."),
     };
 }
@@ -71,7 +74,10 @@ async function main(): Promise<number> {
     try {
         // CLOSED_FTP_CREDENTIALS=preview plans with the preview roles, as the pull-request preview runs.
         const credentials = credentialsFrom(process.env[CREDENTIALS_ENV]);
-        const run = await runPlan(flags.stack, readStackFile(flags.stack, flags.dir), { firstPreview: flags.firstPreview, credentials });
+        const stackFile = readStackFile(flags.stack, flags.dir);
+        const run = flags.bootstrap
+            ? await runBootstrapPlan(flags.stack, stackFilePath(flags.stack, flags.dir), stackFile, { firstPreview: flags.firstPreview })
+            : await runPlan(flags.stack, stackFile, { firstPreview: flags.firstPreview, credentials });
         if (flags.json) console.log(JSON.stringify(renderPlan(run.document, flags.showSecrets), null, 2));
         else console.log(summarizePlan(run, flags.showSecrets, { names: flags.names }));
         return 0;

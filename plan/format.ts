@@ -35,6 +35,8 @@ export interface PlanResource {
 
 export interface PlanDocument {
     stack: string;
+    /** The Pulumi project planned: closed-ftp, or closed-ftp-bootstrap for `--bootstrap`. */
+    project?: string;
     /** True for a plan as the first `pulumi preview` of a new stack sees it: computed values are "[unknown]". */
     firstPreview?: boolean;
     resources: PlanResource[];

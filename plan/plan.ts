@@ -6,10 +6,12 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ConfigValidationError } from "../stacks/config";
 import { Credentials, CREDENTIALS_ENV } from "../stacks/credentials";
 import { MockCloud, MockVpc, revealSecrets, worldAsDeclared } from "./mock-cloud";
-import { ConfigTooLargeError, ProgramError, ProjectFileError, runProgram } from "./runner";
+import { ConfigTooLargeError, ProgramError, ProjectFileError, readProjectFile, runProgram } from "./runner";
 import { PlanDocument } from "./format";
 
 export const PROJECT = "closed-ftp";
+/** The bootstrap project's name (bootstrap/Pulumi.yaml). */
+export const BOOTSTRAP_PROJECT = "closed-ftp-bootstrap";
 /** This repository: the project whose program the plan runs. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 /** What a `secure:` value becomes offline: long enough to pass the password rules, obviously fake. */
@@ -98,6 +100,22 @@ export interface PlanOptions {
     firstPreview?: boolean;
     /** Zones (by name) that offer an endpoint service, by service ("transfer.server"); default: every zone offers every service. */
     endpointServiceZones?: Record<string, string[]>;
+    /** Extra environment for the program (the bootstrap's CLOSED_FTP_STACK_FILE). */
+    env?: Record<string, string>;
+}
+
+/** The bootstrap project (bootstrap/Pulumi.yaml): run once per estate before the first deploy. */
+export const BOOTSTRAP_DIR = path.join(PROJECT_DIR, "bootstrap");
+
+/**
+ * Plans the bootstrap of a stack: its program reads the main project's stack file (at `stackFile`),
+ * and takes no Pulumi config of its own but the region the mock cloud answers in.
+ */
+export function runBootstrapPlan(stack: string, stackFile: string, main: StackConfig, options: PlanOptions = {}): Promise<PlanRun> {
+    const region = main.config["aws:region"];
+    return runPlan(stack, { config: region === undefined ? {} : { "aws:region": region }, secretKeys: [] }, {
+        ...options, projectDir: BOOTSTRAP_DIR, vpcs: {}, env: { ...options.env, CLOSED_FTP_STACK_FILE: stackFile },
+    });
 }
 
 function parsedOrNothing(value: string | undefined): unknown {
@@ -119,7 +137,7 @@ export async function runPlan(stack: string, stackConfig: StackConfig, options: 
     const cloud = new MockCloud({ defaultRegion: region, vpcs, firstPreview: options.firstPreview, endpointServiceZones: options.endpointServiceZones });
     const run = await runProgram({
         dir: options.projectDir ?? PROJECT_DIR, stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, cloud,
-        env: { [CREDENTIALS_ENV]: options.credentials ?? "deploy" },
+        env: { [CREDENTIALS_ENV]: options.credentials ?? "deploy", ...options.env },
     }).catch((err: unknown) => {
         // The program ends bad config with a RunError listing every issue: hand it back as the error it was.
         const configError = err instanceof ProgramError ? err.messages.map(ConfigValidationError.fromMessage).find((e) => e !== undefined) : undefined;
@@ -127,7 +145,8 @@ export async function runPlan(stack: string, stackConfig: StackConfig, options: 
     });
     const refusals = cloud.refusals();
     if (refusals.length > 0) throw new ProgramError(refusals, 0, "");
-    return { cloud, programPeakMb: run.programPeakMb, document: { stack, ...(options.firstPreview ? { firstPreview: true } : {}), resources: cloud.resources, outputs: run.outputs } };
+    const project = readProjectFile(options.projectDir ?? PROJECT_DIR).name;
+    return { cloud, programPeakMb: run.programPeakMb, document: { stack, project, ...(options.firstPreview ? { firstPreview: true } : {}), resources: cloud.resources, outputs: run.outputs } };
 }
 
 /**
@@ -169,7 +188,8 @@ function textTable(header: string[], rows: string[][]): string[] {
  */
 export function summarizePlan(run: PlanRun, showSecrets: boolean, options: { names?: boolean } = {}): string {
     const { cloud, document } = run;
-    const lines = [`Offline plan of stack "${document.stack}" (Pulumi's runner against the mock cloud: no AWS)`, ""];
+    const what = document.project === BOOTSTRAP_PROJECT ? `the bootstrap (${BOOTSTRAP_PROJECT}) of stack "${document.stack}"` : `stack "${document.stack}"`;
+    const lines = [`Offline plan of ${what} (Pulumi's runner against the mock cloud: no AWS)`, ""];
     const providers = cloud.byType("pulumi:providers:aws");
     const custom = document.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
     const listing = (group: typeof custom) => {

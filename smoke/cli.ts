@@ -4,7 +4,7 @@ import * as path from "path";
 import { ConfigValidationError } from "../stacks/config";
 import { PlanInputError, readStackFile } from "../plan/plan";
 import {
-    assumedRoleCredentials, HubRole, hubAccountProblem, hubRoleFor, OutputsError, parseSmokeFlags, readOutputsFile, readStackOutputs, runSmoke,
+    assumedRoleCredentials, HubRole, hubAccountProblem, hubRoleFor, hubRolesOf, OutputsError, parseSmokeFlags, readOutputsFile, readStackOutputs, runSmoke,
     SmokeFlagError, SmokeFlags, SmokeInputError, SmokeOutputs, StackHub, STSClient, transferIdentityProvider, USAGE,
 } from "./index";
 
@@ -84,12 +84,12 @@ async function main(): Promise<number> {
 
 /** The hub entry of the stack file, for its roles; the stack name may be fully qualified (org/project/stack). */
 function stackHubOf(stack: string): StackHub | undefined {
-    const config = readStackFile(stack.split("/").pop() as string, PROJECT_DIR).config["closed-ftp:hub"];
-    if (config === undefined) return undefined;
+    const name = stack.split("/").pop() as string;
+    const file = readStackFile(name, PROJECT_DIR).config;
     try {
-        return JSON.parse(config) as StackHub;
-    } catch {
-        throw new PlanInputError(`closed-ftp:hub in the stack file is not a map`);
+        return hubRolesOf(name, file);
+    } catch (err) {
+        throw new PlanInputError((err as Error).message);
     }
 }
 

@@ -4,7 +4,8 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { credentialsFrom, CREDENTIALS_ENV, roleToAssume } from "../stacks/credentials";
-import { HUB_KEY } from "../infra/model";
+import { HUB_KEY, partitionOf } from "../infra/model";
+import { bootstrapRoleArn } from "../infra/naming";
 
 export interface HubRole {
     /** The role to assume; undefined means the runner's own (ambient) credentials. */
@@ -17,6 +18,24 @@ export interface HubRole {
 export interface StackHub {
     deployRoleArn?: string;
     previewRoleArn?: string;
+}
+
+/**
+ * The hub's roles as a stack file (config keys → engine-style strings) names them: the bootstrap's,
+ * by its convention, when closed-ftp:bootstrap is set, as the program's hub provider takes them.
+ */
+export function hubRolesOf(stack: string, config: Record<string, string>): StackHub | undefined {
+    const raw = config["closed-ftp:hub"];
+    if (raw === undefined) return undefined;
+    let hub: StackHub & { accountId?: unknown };
+    try {
+        hub = JSON.parse(raw) as StackHub & { accountId?: unknown };
+    } catch {
+        throw new Error("closed-ftp:hub in the stack file is not a map");
+    }
+    if (config["closed-ftp:bootstrap"] === undefined || typeof hub.accountId !== "string") return { deployRoleArn: hub.deployRoleArn, previewRoleArn: hub.previewRoleArn };
+    const at = { partition: partitionOf(config["aws:region"] ?? ""), accountId: hub.accountId, stack };
+    return { deployRoleArn: bootstrapRoleArn({ ...at, role: "deploy" }), previewRoleArn: bootstrapRoleArn({ ...at, role: "preview" }) };
 }
 
 /**

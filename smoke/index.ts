@@ -9,4 +9,4 @@ export {
     BucketOutput, OutputIssue, OutputsError, parseStackOutputs, PulumiCli, readOutputsFile, readStackOutputs, SmokeOutputs, TRANSFER_USER_NAME, UserOutput,
 } from "./outputs";
 export { CheckResult, redactor, runSmoke, selectUsers, SmokeDeps, SmokeInputError, SmokeOptions, SmokeReport, UserResult } from "./run";
-export { assumedRoleCredentials, HubRole, hubAccountProblem, hubRoleFor, StackHub, STSClient } from "./credentials";
+export { assumedRoleCredentials, HubRole, hubAccountProblem, hubRoleFor, hubRolesOf, StackHub, STSClient } from "./credentials";

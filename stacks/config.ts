@@ -101,7 +101,8 @@ const cidr = z.string().superRefine((value, ctx) => {
 });
 
 const hubSchema = z.strictObject({ accountId, deployRoleArn: roleArn.optional(), previewRoleArn: roleArn.optional() });
-const spokeSchema = z.strictObject({ accountId, deployRoleArn: roleArn, previewRoleArn: roleArn.optional() });
+// With closed-ftp:bootstrap a spoke's roles follow its names; without, a spoke names its deploy role (checked below).
+const spokeSchema = z.strictObject({ accountId, deployRoleArn: roleArn.optional(), previewRoleArn: roleArn.optional() });
 
 /** At most this many client CIDRs per address family fit the security groups of the server's endpoint. */
 function cidrsFitTheEndpoint(cidrs: string[], ctx: z.RefinementCtx): void {
@@ -172,6 +173,29 @@ const userSchema = z.strictObject({
     passwordVersion: z.number({ error: (i) => `expected a whole number from 1, got ${describe(i.input)}` }).int("must be a whole number").min(1, "must be 1 or more").optional(),
 });
 
+const OIDC_PROVIDER_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):oidc-provider\/token\.actions\.githubusercontent\.com$/;
+/** GitHub's owner/name rules: letters, digits, "-", "_" and "." (owners: letters, digits, dashes). */
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9_.-]{1,100}$/;
+const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * The bootstrap (bootstrap/): who may assume each account's deploy and preview roles, and where the
+ * state lives. With it, every account's roles follow the bootstrap's names and need not be written.
+ */
+const bootstrapSchema = z.strictObject({
+    /** The account key (hub or a spoke) of the state bucket and the secrets key; the CI roles live in the hub. */
+    stateAccount: z.string().default(HUB_KEY),
+    github: z.strictObject({
+        repository: z.string().regex(GITHUB_REPOSITORY, { error: (i) => `"${String(i.input)}" is not a GitHub repository as owner/name` }),
+        /** The hub's GitHub OIDC provider when it exists already (IAM allows one per URL per account). */
+        oidcProviderArn: z.string().regex(OIDC_PROVIDER_ARN, { error: (i) => `"${String(i.input)}" is not the ARN of a token.actions.githubusercontent.com OIDC provider` }).optional(),
+    }).optional(),
+    /** Roles of people (or break-glass automation) that may assume every deploy and preview role by hand. */
+    administratorRoleArns: z.array(roleArn).min(1, "leave it out, or name at least one role").optional(),
+    /** The role the bootstrap's providers assume in every account but the one its credentials are in. */
+    accountAccessRoleName: z.string().regex(IAM_ROLE_NAME, { error: (i) => `"${String(i.input)}" is not an IAM role name` }).optional(),
+});
+
 /** The closed-ftp:* keys and their schemas; anything else under the namespace is a typo. */
 export const CONFIG_SCHEMA = {
     hub: hubSchema,
@@ -182,6 +206,7 @@ export const CONFIG_SCHEMA = {
     users: z.array(userSchema).min(1, "define at least one user"),
     // A Map, not an object: a user called "__proto__" or "constructor" must be a plain key.
     passwords: z.map(z.string(), z.unknown()).default(new Map()),
+    bootstrap: bootstrapSchema.optional(),
 } as const;
 
 const regionSchema = z.string({ error: (i) => (i.input === undefined ? "is required (e.g. pulumi config set aws:region ap-northeast-1)" : `"${String(i.input)}" is not an AWS region name`) })
@@ -293,6 +318,28 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
         const owner = seenAccounts.get(accountId);
         if (owner) add(["accounts", key, "accountId"], `${accountId} is already ${owner === HUB_KEY ? "the hub account" : `account "${owner}"`}: one provider per account`);
         else seenAccounts.set(accountId, key);
+    }
+
+    const bootstrap = isObject(value.bootstrap) ? value.bootstrap : undefined;
+    if (!bootstrap) {
+        for (const [key, spoke] of Object.entries(accounts)) {
+            if (isObject(spoke) && spoke.deployRoleArn === undefined) add(["accounts", key, "deployRoleArn"], `is required (or add ${NAMESPACE}:bootstrap, whose roles every account then uses)`);
+        }
+    } else {
+        const stateAccount = str(bootstrap.stateAccount) ?? HUB_KEY;
+        if (stateAccount !== HUB_KEY && !Object.hasOwn(accounts, stateAccount)) add(["bootstrap", "stateAccount"], `account "${stateAccount}" is not hub or a key of ${NAMESPACE}:accounts (defined: ${Object.keys(accounts).join(", ") || "none"})`);
+        const github = isObject(bootstrap.github) ? bootstrap.github : undefined;
+        if (!github && bootstrap.administratorRoleArns === undefined) add(["bootstrap"], "name who may assume the roles: github (a repository's environments) and/or administratorRoleArns; otherwise nobody could deploy");
+        const provider = str(github?.oidcProviderArn);
+        const providerMatch = provider ? OIDC_PROVIDER_ARN.exec(provider) : null;
+        if (providerMatch && hubAccount && providerMatch[2] !== hubAccount) add(["bootstrap", "github", "oidcProviderArn"], `is in account ${providerMatch[2]}, but the CI roles live in the hub account ${hubAccount}`);
+        if (providerMatch && region && providerMatch[1] !== partition) add(["bootstrap", "github", "oidcProviderArn"], `partition "${providerMatch[1]}" does not match region ${region} (partition ${partition})`);
+        const estate = new Set([hubAccount, ...Object.values(accounts).map((a) => (isObject(a) ? str(a.accountId) : undefined))].filter((a): a is string => !!a));
+        strings(bootstrap.administratorRoleArns).forEach((arn, i) => {
+            const account = IAM_ROLE_ARN.test(arn) ? arn.split(":")[4] : undefined;
+            if (account && estate.size > 0 && !estate.has(account)) add(["bootstrap", "administratorRoleArns", i], `is in account ${account}, outside the estate (${[...estate].join(", ")}): name a role of the hub or a spoke`);
+            if (strings(bootstrap.administratorRoleArns).indexOf(arn) !== i) add(["bootstrap", "administratorRoleArns", i], "is listed twice");
+        });
     }
 
     if (network) {
@@ -437,6 +484,12 @@ function toModel(c: ConfigValue) {
             ...(allowedSourceCidrs ? { allowedSourceCidrs } : {}),
             ...(passwordVersion !== undefined ? { passwordVersion } : {}),
         })),
+        ...(c.bootstrap ? { bootstrap: {
+            stateAccount: c.bootstrap.stateAccount,
+            ...(c.bootstrap.github ? { github: c.bootstrap.github } : {}),
+            administratorRoleArns: c.bootstrap.administratorRoleArns ?? [],
+            ...(c.bootstrap.accountAccessRoleName ? { accountAccessRoleName: c.bootstrap.accountAccessRoleName } : {}),
+        } } : {}),
         /** Plaintext passwords from closed-ftp:passwords (secret config), by user name. */
         passwords: Object.fromEntries([...c.passwords].map(([user, password]) => [user, String(password)])),
     };

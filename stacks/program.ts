@@ -9,6 +9,8 @@ import { EndpointService, HUB_KEY, partitionOf } from "../infra/model";
 import { StackOutputsModel } from "../infra/stack-outputs";
 import { AccountModel, ConfigIssue, ConfigValidationError, NAMESPACE, NetworkModel, StackModel, UserModel } from "./config";
 import { Credentials, roleToAssume } from "./credentials";
+import { Estate, resolveEstate } from "./estate";
+import { PROJECT_TAG, STACK_TAG_KEY } from "../infra/naming";
 
 /** A value with Pulumi inputs anywhere inside: how the program hands over what the schema describes resolved. */
 type DeepInput<T> = T extends (infer U)[] ? pulumi.Input<DeepInput<U>[]>
@@ -19,14 +21,14 @@ type DeepInput<T> = T extends (infer U)[] ? pulumi.Input<DeepInput<U>[]>
 export type StackOutputs = { [K in keyof StackOutputsModel]: DeepInput<StackOutputsModel[K]> };
 
 /** One provider per account; `allowedAccountIds` makes a wrong credential fail instead of deploying elsewhere. */
-function accountProvider(account: AccountModel, model: StackModel, credentials: Credentials): aws.Provider {
-    const stack = pulumi.getStack();
+function accountProvider(account: AccountModel, model: StackModel, stack: string, credentials: Credentials): aws.Provider {
     const roleArn = roleToAssume(account, credentials);
     return new aws.Provider(account.key === HUB_KEY ? HUB_KEY : `spoke-${account.key}`, {
         region: model.region as aws.Region,
         allowedAccountIds: [account.accountId],
         assumeRoles: roleArn ? [{ roleArn, sessionName: `closed-ftp-${stack}`.slice(0, 64) }] : undefined,
-        defaultTags: { tags: { Project: "closed-ftp", Stack: stack, Account: account.key } },
+        // The deploy roles' conditions match Project and Stack: every taggable resource carries both.
+        defaultTags: { tags: { [PROJECT_TAG.key]: PROJECT_TAG.value, [STACK_TAG_KEY]: stack, Account: account.key } },
     });
 }
 
@@ -144,14 +146,19 @@ async function lookUpNetwork(model: StackModel, hub: aws.Provider): Promise<Reso
 
 export interface ProgramOptions {
     credentials?: Credentials;
+    /** The stack's name; default the running stack's. */
+    stack?: string;
 }
 
 /** Deploys the stack model. Every look-up happens, and every problem is reported, before the first cloud resource. */
 export async function deployClosedFtp(model: StackModel, options: ProgramOptions = {}): Promise<StackOutputs> {
     const credentials = options.credentials ?? "deploy";
     const partition = partitionOf(model.region);
-    const accounts = new Map<string, AccountModel>([[HUB_KEY, model.hub], ...model.spokes.map((s): [string, AccountModel] => [s.key, s])]);
-    const providers = new Map<string, aws.Provider>([...accounts.values()].map((a) => [a.key, accountProvider(a, model, credentials)]));
+    const stack = options.stack ?? pulumi.getStack();
+    const estate: Estate = resolveEstate(model, stack);
+    const accounts = new Map<string, AccountModel>(estate.accounts.map((a) => [a.key, a]));
+    const providers = new Map<string, aws.Provider>([...accounts.values()].map((a) => [a.key, accountProvider(a, model, stack, credentials)]));
+    const naming = { stack, ...(estate.permissionsBoundaryArn ? { permissionsBoundaryArn: estate.permissionsBoundaryArn } : {}) };
     const hubProvider = providers.get(HUB_KEY) as aws.Provider;
     // random has no account, but an explicit provider keeps every resource off the default providers.
     const randomProvider = new random.Provider("random", {});
@@ -178,9 +185,10 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
         logRetentionDays: model.server.logRetentionDays,
         securityPolicyName: model.server.securityPolicyName,
         idpReservedConcurrency: model.server.idpReservedConcurrency,
+        naming,
     }, { provider: hubProvider });
 
-    const buckets = new Map(model.buckets.map((b) => {
+    const buckets = new Map(estate.buckets.map((b) => {
         const account = accounts.get(b.account) as AccountModel;
         const bucket = new CrossAccountBucket(`bucket-${b.name}`, {
             bucketAccountId: account.accountId,
@@ -189,9 +197,10 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
             partition,
             hubProvider,
             encryption: b.encryption,
-            bucketName: b.bucketName,
+            bucketName: b.physicalName,
             removalPolicy: b.removalPolicy,
             lifecycle: b.lifecycle,
+            naming,
         }, {
             provider: providers.get(b.account),
             // A renamed bucket keeps its resources: the engine carries the alias to every child named after it.

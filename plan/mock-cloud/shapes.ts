@@ -104,6 +104,11 @@ const shapes: Record<string, ShapeFn> = {
         const arn = `${arnPrefix(ctx, "iam", false)}:policy${str(ctx.inputs.path) ?? "/"}${name}`;
         return { id: arn, computed: { name, arn, policyId: `ANPA${upperAlnumOf(seedOf(ctx, "policyId"), 17)}` } };
     },
+    // IAM names a provider by its URL, without the scheme: one per URL per account.
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (ctx) => {
+        const arn = `${arnPrefix(ctx, "iam", false)}:oidc-provider/${(str(ctx.inputs.url) ?? "").replace(/^https:\/\//, "")}`;
+        return { id: arn, computed: { arn } };
+    },
     "aws:iam/rolePolicy:RolePolicy": (ctx) => {
         const name = str(ctx.inputs.name) ?? autoName(ctx);
         return { id: `${String(ctx.inputs.role)}:${name}`, computed: { name } };

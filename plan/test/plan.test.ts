@@ -29,7 +29,8 @@ describe("npm run plan", () => {
     });
 
     it("prints one JSON document with the documented shape", () => {
-        assert.deepStrictEqual(Object.keys(json).sort(), ["outputs", "resources", "stack"]);
+        assert.deepStrictEqual(Object.keys(json).sort(), ["outputs", "project", "resources", "stack"]);
+        assert.strictEqual(json.project, "closed-ftp");
         assert.strictEqual(json.stack, "dev");
         for (const r of json.resources) {
             for (const key of ["urn", "type", "name", "parent", "provider", "inputs", "state"]) assert.ok(key in r, `${r.urn} lacks ${key}`);
@@ -78,7 +79,7 @@ describe("npm run plan", () => {
         const run = planWith({ CLOSED_FTP_CREDENTIALS: "preview" }, "--stack", "dev");
         assert.strictEqual(run.code, 0, run.stderr);
         const assumed = run.stdout.split("\n").filter((l) => l.startsWith("account ")).map((l) => /assumes (\S+?)\)/.exec(l)?.[1]);
-        assert.deepStrictEqual(assumed, ["111111111111", "222222222222", "333333333333"].map((a) => `arn:aws:iam::${a}:role/closed-ftp-preview`));
+        assert.deepStrictEqual(assumed, ["111111111111", "222222222222", "333333333333"].map((a) => `arn:aws:iam::${a}:role/closed-ftp-bootstrap/closed-ftp-dev-preview`));
     });
 
     it("shows secrets with --show-secrets", () => {
@@ -94,7 +95,7 @@ describe("npm run plan", () => {
     it("prints a summary grouped by account by default", () => {
         const run = plan("--stack", "dev");
         assert.strictEqual(run.code, 0, run.stderr);
-        assert.match(run.stdout, /account 111111111111 \(hub, ap-northeast-1, assumes arn:aws:iam::111111111111:role\/closed-ftp-deploy\): \d+ resources/);
+        assert.match(run.stdout, /account 111111111111 \(hub, ap-northeast-1, assumes arn:aws:iam::111111111111:role\/closed-ftp-bootstrap\/closed-ftp-dev-deploy\): \d+ resources/);
         assert.match(run.stdout, /account 222222222222 \(spoke-analytics, .*\): \d+ resources/);
         assert.match(run.stdout, /account 333333333333 \(spoke-archive, .*\): \d+ resources/);
         assert.match(run.stdout, /\s1\s+aws:transfer\/server:Server/);
@@ -118,7 +119,7 @@ describe("npm run plan", () => {
         assert.match(named, /\n {5}1 {2}aws:s3\/bucket:Bucket\n {10}bucket-inbox\n/);
         assert.ok(named.includes("\n          ftp-idp-secrets\n"), named);
         assert.ok(!summarizePlan(run, false).includes("\n          ftp-idp-secrets\n"));
-        assert.deepStrictEqual(parseFlags(["--stack", "dev", "--names"]), { stack: "dev", json: false, names: true, showSecrets: false, firstPreview: false, dir: ROOT });
+        assert.deepStrictEqual(parseFlags(["--stack", "dev", "--names"]), { stack: "dev", bootstrap: false, json: false, names: true, showSecrets: false, firstPreview: false, dir: ROOT });
     });
 
     it("refuses a --dir that does not exist as a flag error, and hints at npm's -- when npm kept --stack", () => {

@@ -190,13 +190,13 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
             // The function's name is the IdP's, but its dependency points elsewhere: the value decides.
             permission(p).propertyDependencies.function = [find(p, "aws:iam/role:Role", "bucket-inbox-access").urn];
         }, "lambda-invokers-pinned"],
-        ["a function URL on the IdP's qualified ARN", (p) => p.resources.push(extra(p, "aws:lambda/functionUrl:FunctionUrl", "idp-url", { functionName: "arn:aws:lambda:ap-northeast-1:111111111111:function:ftp-idp-ec20575:live", authorizationType: "AWS_IAM" })), "lambda-invokers-pinned"],
+        ["a function URL on the IdP's qualified ARN", (p) => p.resources.push(extra(p, "aws:lambda/functionUrl:FunctionUrl", "idp-url", { functionName: "arn:aws:lambda:ap-northeast-1:111111111111:function:closed-ftp-dev-idp:live", authorizationType: "AWS_IAM" })), "lambda-invokers-pinned"],
         ["the IdP invocable by everyone", (p) => literal(permission(p), "principal", "*"), "lambda-invokers-pinned"],
         ["the IdP invocable by Transfer for any server", (p) => { literal(permission(p), "sourceArn", undefined); literal(permission(p), "sourceAccount", undefined); }, "lambda-invokers-pinned"],
         ["the IdP invocable by Transfer for another server", (p) => literal(permission(p), "sourceArn", "arn:aws:transfer:ap-northeast-1:111111111111:server/s-00000000000000000"), "lambda-invokers-pinned"],
         ["the IdP invocable by another service", (p) => literal(permission(p), "principal", "events.amazonaws.com"), "lambda-invokers-pinned"],
         ["the IdP invocable by a whole account", (p) => literal(permission(p), "principal", "222222222222"), "lambda-invokers-pinned"],
-        ["a function URL on the IdP", (p) => p.resources.push({ ...extra(p, "aws:lambda/functionUrl:FunctionUrl", "idp-url", { functionName: "ftp-idp-ec20575", authorizationType: "AWS_IAM" }) }), "lambda-invokers-pinned"],
+        ["a function URL on the IdP", (p) => p.resources.push({ ...extra(p, "aws:lambda/functionUrl:FunctionUrl", "idp-url", { functionName: "closed-ftp-dev-idp", authorizationType: "AWS_IAM" }) }), "lambda-invokers-pinned"],
         ["an open function URL", (p) => p.resources.push(extra(p, "aws:lambda/functionUrl:FunctionUrl", "open-url", { functionName: "other", authorizationType: "NONE" })), "lambda-invokers-pinned"],
         // aws-managed-policies-allow-listed: attachments in each form.
         ["AdministratorAccess on the IdP role", (p) => (find(p, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "ftp-idp-vpc").inputs.policyArn = "arn:aws:iam::aws:policy/AdministratorAccess"), "aws-managed-policies-allow-listed"],

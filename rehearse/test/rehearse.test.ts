@@ -211,14 +211,14 @@ describe("npm run rehearse: the dev stack on loopback", function () {
         it("user1 (hub bucket, SSE-S3, read-write): put, list, get, size, rename, mkdir, rmdir, delete in its home, as S3 calls without KMS", async () => {
             const made = await roundTrip(loopback, "user1");
             assert.deepStrictEqual(steps(made), S3_ROUND_TRIP);
-            assert.ok(made.every((c) => c.resource.startsWith("arn:aws:s3:::bucket-inbox-")));
+            assert.ok(made.every((c) => c.resource.startsWith("arn:aws:s3:::closed-ftp-dev-inbox-")));
             assert.deepStrictEqual([...new Set(made.filter((c) => c.prefix !== undefined).map((c) => c.prefix))], ["user1/", "user1/in/"]);
         });
 
         it("partner-b (analytics spoke, SSE-KMS, read-write): the same round trip, with the spoke key's GenerateDataKey and Decrypt allowed", async () => {
             const made = await roundTrip(loopback, "partner-b");
             assert.deepStrictEqual(steps(made), KMS_ROUND_TRIP);
-            const keyArn = Object.values(dev.buckets).find((b) => b.name.startsWith("bucket-analytics-drop"))?.kmsKeyArn as string;
+            const keyArn = Object.values(dev.buckets).find((b) => b.name.startsWith("closed-ftp-dev-analytics-drop-"))?.kmsKeyArn as string;
             assert.match(keyArn, /^arn:aws:kms:ap-northeast-1:222222222222:key\//);
             assert.ok(made.filter((c) => c.action.startsWith("kms:")).every((c) => c.resource === keyArn));
         });
@@ -403,7 +403,7 @@ describe("npm run rehearse: the command", () => {
                     else if (child.exitCode !== null) reject(new Error(`rehearse exited early:\n${out}`));
                 }, 50);
             });
-            for (const user of ["user1", "partner-a", "partner-b", "archiver"]) assert.match(out, new RegExp(`^${user} \\((read-write|read-only)\\) home /bucket-`, "m"));
+            for (const user of ["user1", "partner-a", "partner-b", "archiver"]) assert.match(out, new RegExp(`^${user} \\((read-write|read-only)\\) home /closed-ftp-dev-`, "m"));
             assert.match(out, /only from 10\.10\.1\.0\/24/);
             const port = Number(/FTP on 127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
             assert.match(out, new RegExp(`connect: lftp -u user1 -p ${port} 127\\.0\\.0\\.1`));
@@ -417,7 +417,7 @@ describe("npm run rehearse: the command", () => {
             }
             child.kill("SIGINT");
             assert.strictEqual(await exited, 0);
-            assert.match(out, /user1 LIST \/: s3:ListBucket arn:aws:s3:::bucket-inbox-\w+ \(s3:prefix "user1\/"\) allowed/);
+            assert.match(out, /user1 LIST \/: s3:ListBucket arn:aws:s3:::closed-ftp-dev-inbox-\w+ \(s3:prefix "user1\/"\) allowed/);
             assert.match(out, /rehearse: SIGINT: stopping\nrehearse: stopped/);
         } finally {
             if (child.exitCode === null) child.kill("SIGKILL");

@@ -3,13 +3,27 @@ import { AssumeRoleCommand, STSClient as NestedStsClient } from "@aws-sdk/nested
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
 import { ConfigValidationError } from "../../stacks/config";
-import { assumedRoleCredentials, hubAccountProblem, hubRoleFor } from "../credentials";
+import { assumedRoleCredentials, hubAccountProblem, hubRoleFor, hubRolesOf } from "../credentials";
+import { readStackFile } from "../../plan/plan";
+import * as path from "path";
 import { parseSmokeFlags, SmokeFlagError } from "../flags";
 
 const DEPLOY = "arn:aws:iam::111111111111:role/closed-ftp-deploy";
 const PREVIEW = "arn:aws:iam::111111111111:role/closed-ftp-preview";
 
 describe("smoke: the hub credentials", () => {
+    it("takes the bootstrap's hub roles for a stack file with closed-ftp:bootstrap, as the program's hub provider does", () => {
+        const dev = readStackFile("dev", path.resolve(__dirname, "..", ".."));
+        assert.deepStrictEqual(hubRolesOf("dev", dev.config), {
+            deployRoleArn: "arn:aws:iam::111111111111:role/closed-ftp-bootstrap/closed-ftp-dev-deploy",
+            previewRoleArn: "arn:aws:iam::111111111111:role/closed-ftp-bootstrap/closed-ftp-dev-preview",
+        });
+        const { "closed-ftp:bootstrap": _b, ...written } = dev.config;
+        const hub = JSON.stringify({ accountId: "111111111111", deployRoleArn: DEPLOY });
+        assert.deepStrictEqual(hubRolesOf("dev", { ...written, "closed-ftp:hub": hub }), { deployRoleArn: DEPLOY, previewRoleArn: undefined });
+        assert.throws(() => hubRolesOf("dev", { "closed-ftp:hub": "hub" }), /closed-ftp:hub in the stack file is not a map/);
+    });
+
     it("assumes the stack's hub deploy role, or its preview role under CLOSED_FTP_CREDENTIALS=preview, as the hub provider does", () => {
         assert.deepStrictEqual(hubRoleFor({ ambient: false }, { deployRoleArn: DEPLOY, previewRoleArn: PREVIEW }, {}), { roleArn: DEPLOY, from: "closed-ftp:hub.deployRoleArn" });
         assert.deepStrictEqual(hubRoleFor({ ambient: false }, { deployRoleArn: DEPLOY, previewRoleArn: PREVIEW }, { CLOSED_FTP_CREDENTIALS: "preview" }), { roleArn: PREVIEW, from: "closed-ftp:hub.previewRoleArn" });

@@ -67,8 +67,10 @@ describe("day two: changes that cannot destroy users' files", () => {
     it("replaces a bucket whose encryption changes, which its protection refuses: the encryption is the bucket's replacement trigger", () => {
         assert.strictEqual(childrenOf(run, "inbox").Bucket.replacementTrigger, "s3");
         assert.strictEqual(childrenOf(run, "analytics-drop").Bucket.replacementTrigger, "kms");
-        // An auto-named bucket is replaced create-first, as the bridge does; only a fixed name must be freed first.
-        assert.strictEqual(childrenOf(run, "inbox").Bucket.inputs.bucket, undefined);
+        // Every S3 name is fixed (derived from the stack and the bucket's first name, so that the deploy role
+        // can name it): a replace must free the name first, and protection refuses it before anything is deleted.
+        assert.match(String(childrenOf(run, "inbox").Bucket.inputs.bucket), /^closed-ftp-dev-inbox-[0-9a-f]{8}$/);
+        assert.strictEqual(childrenOf(run, "inbox").Bucket.deleteBeforeReplace, true);
     });
 
     it("makes everything of a bucket, its users' secrets included, wait for the bucket, so a refused bucket stops them all", () => {
@@ -111,6 +113,8 @@ describe("day two: changes that cannot destroy users' files", () => {
             assert.ok(landing.Bucket.aliases?.includes(`urn:pulumi:dev::closed-ftp::${COMPONENT}$aws:s3/bucket:Bucket::bucket-inbox`), JSON.stringify(landing.Bucket.aliases));
             assert.ok(landing["Role:access"].aliases?.includes(`urn:pulumi:dev::closed-ftp::${COMPONENT}$aws:iam/role:Role::bucket-inbox-access`), JSON.stringify(landing["Role:access"].aliases));
             for (const [kind, r] of Object.entries(landing)) assert.ok((r.aliases ?? []).length >= 2, `${kind} has no alias`);
+            // The S3 name derives from the first of formerNames, the bucket's original name: the rename changes no input.
+            assert.strictEqual(landing.Bucket.inputs.bucket, childrenOf(run, "inbox").Bucket.inputs.bucket);
             assert.strictEqual(landing.Bucket.protect, true);
         });
 
@@ -126,7 +130,7 @@ describe("day two: changes that cannot destroy users' files", () => {
             assert.strictEqual(archive.Bucket.inputs.forceDestroy, true);
             // A fixed S3 name can be held by one bucket only: a replace frees it first.
             assert.deepStrictEqual([archive.Bucket.inputs.bucket, archive.Bucket.deleteBeforeReplace], ["acme-archive-drop", true]);
-            assert.strictEqual(childrenOf(changed, "analytics-drop").Bucket.deleteBeforeReplace, undefined);
+            assert.match(String(childrenOf(changed, "analytics-drop").Bucket.inputs.bucket), /^closed-ftp-dev-analytics-drop-[0-9a-f]{8}$/);
         });
 
         it("takes a bucket's own lifecycle: a retention period expires the files themselves", () => {

