@@ -231,7 +231,7 @@ export function summarizePlan(run: PlanRun, showSecrets: boolean, options: { nam
     for (const [type, count] of countBy(guarded, (r) => r.type)) lines.push(`  ${String(count).padStart(4)}  ${type}`);
     lines.push("");
     const components = document.resources.filter((r) => !r.custom);
-    lines.push(`components: ${countBy(components, (r) => r.type).map(([t, n]) => `${n} ${t.split(":").pop()}`).join(", ")}`);
+    lines.push(`components: ${countBy(components, (r) => r.type).map(([t, n]) => `${n} ${t.split(":").pop()}`).join(", ") || "none"}`);
     lines.push(`total: ${plural(document.resources.length, "resource")} (${plural(providers.length, "AWS provider")}, ${plural(custom.length, "cloud resource")}, ${plural(components.length, "component")})`);
     lines.push("", "outputs:");
     lines.push(...stringifyYaml(outputs, { lineWidth: 0, sortMapEntries: true }).trimEnd().split("\n").map((l) => `  ${l}`));

