@@ -6,12 +6,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { ConfigValidationError, parseStackConfig } from "../../stacks/config";
+import { ConfigValidationError } from "../../stacks/config";
 import { resolveEstate } from "../../stacks/estate";
 import { deployRolePolicy, packPolicy } from "../../infra/bootstrap-policies";
 import { PlanResource } from "../../plan/format";
 import { PlanRun, readStackFile, renderPlan, runBootstrapPlan, stackFilePath, summarizePlan } from "../../plan/plan";
-import { planOnce } from "../../plan/test/plans";
+import { modelOf, planOnce } from "../../plan/test/plans";
 import { deployScopes, GITHUB_OIDC_URL } from "../program";
 import { parseFlags } from "../../plan/cli";
 
@@ -47,9 +47,7 @@ describe("the bootstrap (bootstrap/), planned offline", () => {
     });
 
     it("attaches to each deploy role exactly the packed deploy policy the evaluation tests prove", () => {
-        const dev = readStackFile("dev", ROOT);
-        const raw = Object.fromEntries(Object.entries(dev.config).filter(([k]) => !k.startsWith("closed-ftp:passwords")).map(([k, v]) => [k, /^\s*[[{]/.test(v) ? JSON.parse(v) : v]));
-        const model = parseStackConfig(raw);
+        const model = modelOf(readStackFile("dev", ROOT));
         const attached = of("aws:iam/policy:Policy").filter((r) => /-deploy-\d+$/.test(r.name));
         for (const scope of deployScopes(model, resolveEstate(model, "dev")).values()) {
             const own = attached.filter((r) => accountOf(r) === scope.accountId).map((r) => JSON.parse(String(r.inputs.policy)));

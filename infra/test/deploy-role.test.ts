@@ -11,9 +11,8 @@ import { PolicyDocument } from "../policies";
 import { evaluate, Request } from "./iam-simulate-helpers";
 import { readStackFile, StackConfig } from "../../plan/plan";
 import { PlanResource } from "../../plan/format";
-import { planOnce, withNetwork } from "../../plan/test/plans";
+import { modelOf, planOnce, withNetwork } from "../../plan/test/plans";
 import { PlanRun } from "../../plan/plan";
-import { parseStackConfig } from "../../stacks/config";
 import { resolveEstate } from "../../stacks/estate";
 import { deployScopes } from "../../bootstrap/program";
 
@@ -28,7 +27,6 @@ interface Seen {
     account: (r: PlanResource) => string;
     tags: (r: PlanResource) => Record<string, string>;
     byName: (type: string, name: unknown) => PlanResource | undefined;
-    byUrn: (urn: string) => PlanResource | undefined;
 }
 
 const requestTags = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:RequestTag/${k}`, v]));
@@ -278,19 +276,7 @@ function seenOf(plan: PlanRun): Seen {
             return { ...defaults, ...((r.inputs.tags ?? {}) as Record<string, string>) };
         },
         byName: (type, name) => resources.find((x) => x.type === type && x.state.name === name),
-        byUrn: (urn) => resources.find((x) => x.urn === urn),
     };
-}
-
-function modelOf(config: StackConfig) {
-    const raw = Object.fromEntries(Object.entries(config.config).filter(([k]) => !k.startsWith("closed-ftp:passwords")).map(([k, v]) => [k, /^\s*[[{]/.test(v) ? JSON.parse(v) : v]));
-    return parseStackConfig(raw);
-}
-
-/** The dev stack file's parsed config, passwords left out. */
-function devModelInput(): Record<string, unknown> {
-    const { config } = readStackFile("dev", ROOT);
-    return Object.fromEntries(Object.entries(config).filter(([k]) => !k.startsWith("closed-ftp:passwords")).map(([k, v]) => [k, /^\s*[[{]/.test(v) ? JSON.parse(v) : v]));
 }
 
 function withBuckets(base: StackConfig, change: (buckets: Record<string, unknown>[]) => void): StackConfig {
@@ -364,7 +350,7 @@ describe("each account's deploy role, proven by evaluation against the program's
         const HUB = "111111111111";
         const hubPolicies = () => variants[0].policies.get(HUB) as PolicyDocument[];
         // The dev stack's inbox bucket, by the name the estate derives (the plan gives the same: the test above).
-        const inbox = () => `arn:aws:s3:::${resolveEstate(parseStackConfig({ "aws:region": REGION, ...devModelInput() }), "dev").buckets[0].physicalName}`;
+        const inbox = () => `arn:aws:s3:::${resolveEstate(modelOf(readStackFile("dev", ROOT)), "dev").buckets[0].physicalName}`;
         const boundary = `arn:aws:iam::${HUB}:policy/closed-ftp-bootstrap/closed-ftp-dev-boundary`;
         const own = { "aws:ResourceTag/Project": "closed-ftp", "aws:ResourceTag/Stack": "dev" };
         const cases: [string, Call][] = [

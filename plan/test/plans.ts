@@ -2,6 +2,13 @@
 // (and its first preview), and each run is a program started, compiled and evaluated afresh.
 // Callers treat the run as read-only.
 import { PlanOptions, PlanRun, runPlan, StackConfig } from "../plan";
+import { parseStackConfig, StackModel } from "../../stacks/config";
+
+/** The stack model of a stack file's config (engine-style strings), passwords left out as the bootstrap leaves them. */
+export function modelOf(stack: StackConfig): StackModel {
+    return parseStackConfig(Object.fromEntries(Object.entries(stack.config).filter(([k]) => !k.startsWith("closed-ftp:passwords"))
+        .map(([k, v]) => [k, /^\s*[[{]/.test(v) ? JSON.parse(v) : v])));
+}
 
 /** The stack with another `closed-ftp:network` (a new VPC, other endpoints), keeping its client ranges. */
 export function withNetwork(base: StackConfig, network: Record<string, unknown>): StackConfig {
