@@ -43,7 +43,10 @@ export function deployScopes(model: StackModel, estate: Estate): Map<string, Dep
         ...(account.key === HUB_KEY ? {
             network: model.network.kind === "existing" ? { vpcId: model.network.vpcId, subnetIds: model.network.subnetIds } : "new" as const,
             permissionsBoundaryArn: estate.permissionsBoundaryArn,
+            monitoring: { ...(model.alarms.topicArn ? { topicArn: model.alarms.topicArn } : {}), dashboard: model.dashboard },
+            ...(model.dns && model.server.certificateArn && model.server.protocols.includes("FTPS") ? { certificateArn: model.server.certificateArn } : {}),
         } : {}),
+        ...(model.dns && model.dns.account === account.key ? { dns: { zoneId: model.dns.zoneId, recordName: model.dns.recordName } } : {}),
     }]));
 }
 
@@ -83,7 +86,7 @@ export async function deployBootstrap(model: StackModel, stack: string): Promise
             allowedAccountIds: [account.accountId],
             assumeRoles: roleArn ? [{ roleArn, sessionName: `closed-ftp-bootstrap-${stack}`.slice(0, 64) }] : undefined,
             // Not the program's Project tag: no deploy role's tag conditions may reach what the bootstrap made.
-            defaultTags: { tags: { Project: BOOTSTRAP_PROJECT, [STACK_TAG_KEY]: stack, Account: account.key } },
+            defaultTags: { tags: { ...model.tags, Project: BOOTSTRAP_PROJECT, [STACK_TAG_KEY]: stack, Account: account.key } },
         })] as const;
     }));
     const hubProvider = providers.get(HUB_KEY) as aws.Provider;

@@ -26,14 +26,19 @@ export interface TransferResponse {
     PublicKeys?: string[];
 }
 
-export type Reason =
-    | "password-ok" | "public-keys"
-    | "bad-event" | "bad-username" | "bad-server-id" | "bad-protocol" | "empty-password" | "bad-password"
-    | "no-such-user" | "secret-store-error" | "malformed-secret"
-    | "bad-source-restriction" | "source-ip-not-allowed"
-    | "no-password-in-secret" | "bad-password-in-secret" | "bad-password-hash" | "hash-error" | "wrong-password"
-    | "no-public-keys" | "no-role" | "bad-role" | "bad-policy" | "bad-home-directory"
-    | "internal-error";
+/** Every reason code the log carries: how a login was granted, or why it was denied (README). */
+export const REASONS = [
+    "password-ok", "public-keys",
+    "bad-event", "bad-username", "bad-server-id", "bad-protocol", "empty-password", "bad-password",
+    "no-such-user", "secret-store-error", "malformed-secret",
+    "bad-source-restriction", "source-ip-not-allowed",
+    "no-password-in-secret", "bad-password-in-secret", "bad-password-hash", "hash-error", "wrong-password",
+    "no-public-keys", "no-role", "bad-role", "bad-policy", "bad-home-directory",
+    "internal-error",
+] as const;
+export type Reason = (typeof REASONS)[number];
+/** The reasons a login is denied for. */
+export const DENIAL_REASONS = REASONS.filter((r) => r !== "password-ok" && r !== "public-keys");
 
 /** secretName is set exactly when a lookup happened (so the log can say what the cache did). */
 export type Decision =

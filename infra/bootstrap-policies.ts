@@ -5,7 +5,7 @@
 // against the program's own plans.
 import { ALLOWED_AWS_MANAGED_POLICIES, RemovalPolicy } from "./model";
 import { KMS_DATA_ACTIONS, PolicyDocument, PolicyStatement, TRANSFER_BUCKET_ACTIONS, TRANSFER_OBJECT_ACTIONS } from "./policies";
-import { CiEnvironment, idpFunctionName, logGroupPrefix, PROJECT_TAG, rolePath, STACK_TAG_KEY } from "./naming";
+import { alarmNamePrefix, alarmTopicName, CiEnvironment, dashboardName, idpFunctionName, logGroupPrefix, PROJECT_TAG, rolePath, STACK_TAG_KEY } from "./naming";
 
 /** The tags the bootstrap's own resources carry: not the program's, so that no deploy role's tag conditions reach them. */
 export const BOOTSTRAP_PROJECT = "closed-ftp-bootstrap";
@@ -24,6 +24,12 @@ export interface DeployScope {
     network?: { vpcId: string; subnetIds: string[] } | "new";
     /** The boundary every role the program creates must carry (hub). */
     permissionsBoundaryArn?: string;
+    /** The record of closed-ftp:dns, in the account whose Route 53 holds its private zone. */
+    dns?: { zoneId: string; recordName: string };
+    /** The hub's monitoring: the config's alarm topic (unset: the stack creates its own) and whether there is a dashboard. */
+    monitoring?: { topicArn?: string; dashboard: boolean };
+    /** The FTPS certificate the hub reads to check its names against closed-ftp:dns. */
+    certificateArn?: string;
 }
 
 const OWN_REQUEST_TAGS = (stack: string) => ({ [`aws:RequestTag/${PROJECT_TAG.key}`]: PROJECT_TAG.value, [`aws:RequestTag/${STACK_TAG_KEY}`]: stack });
@@ -55,6 +61,8 @@ const BUCKET_ACTIONS = [
     "s3:GetBucketTagging", "s3:GetBucketLocation", "s3:GetBucketPublicAccessBlock", "s3:GetBucketOwnershipControls",
     "s3:PutBucketTagging", "s3:PutBucketVersioning", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketPublicAccessBlock",
     "s3:PutBucketOwnershipControls", "s3:PutLifecycleConfiguration", "s3:PutEncryptionConfiguration",
+    // aws_s3_bucket_notification: the bucket's whole notification configuration (EventBridge on or off).
+    "s3:PutBucketNotification", "s3:GetBucketNotification",
 ];
 const KEY_ACTIONS = [
     "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:PutKeyPolicy",
@@ -102,6 +110,16 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
             add({ Sid: "ScheduleDeletionOfKeysOfDestroyableBuckets", Effect: "Allow", Action: ["kms:ScheduleKeyDeletion"], Resource: keys, Condition: { StringEquals: OWN_RESOURCE_TAGS(stack) } });
         }
     }
+    if (a.dns) {
+        // aws_route53_record (record.go): the zone, its records, one change set of this name and type, and the change's status.
+        const zone = `arn:${p}:route53:::hostedzone/${a.dns.zoneId}`;
+        add({ Sid: "TheEndpointsZone", Effect: "Allow", Action: ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"], Resource: zone });
+        add({
+            Sid: "OnlyTheEndpointsRecord", Effect: "Allow", Action: ["route53:ChangeResourceRecordSets"], Resource: zone,
+            Condition: { "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [a.dns.recordName], "route53:ChangeResourceRecordSetsRecordTypes": ["A"] } },
+        });
+        add({ Sid: "Route53ChangeStatus", Effect: "Allow", Action: ["route53:GetChange"], Resource: `arn:${p}:route53:::change/*` });
+    }
     if (!a.hub) return { Version: "2012-10-17", Statement: statements };
 
     // IAM: roles under the stack's path only, each with the stack's boundary, so no role the program
@@ -138,8 +156,27 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
         Sid: "TheStacksLogGroups", Effect: "Allow", Resource: arn(p, "logs", region, accountId, `log-group:${logGroupPrefix(stack)}*`), Action: [
             "logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy",
             "logs:TagResource", "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup", "logs:ListTagsLogGroup",
+            "logs:PutMetricFilter", "logs:DeleteMetricFilter", "logs:DescribeMetricFilters",
         ],
     });
+    // The monitoring: alarms by their prefix, the dashboard and the alarm topic by name.
+    const alarms = arn(p, "cloudwatch", region, accountId, `alarm:${alarmNamePrefix(stack)}*`);
+    // An alarm's actions may only publish to the alarm topic: no EC2 stop or terminate, no other topic.
+    add({ Sid: "TheStacksAlarmsNotifyItsTopicOnly", Effect: "Allow", Resource: alarms, Action: ["cloudwatch:PutMetricAlarm"], Condition: { "ForAllValues:StringEquals": { "cloudwatch:AlarmActions": [a.monitoring?.topicArn ?? arn(p, "sns", region, accountId, alarmTopicName(stack))] } } });
+    add({ Sid: "TheStacksAlarms", Effect: "Allow", Resource: alarms, Action: ["cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms", "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource"] });
+    if (a.monitoring?.dashboard !== false) {
+        add({ Sid: "TheStacksDashboard", Effect: "Allow", Resource: arn(p, "cloudwatch", "", accountId, `dashboard/${dashboardName(stack)}`), Action: ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"] });
+    }
+    if (a.monitoring?.topicArn === undefined) {
+        const topic = arn(p, "sns", region, accountId, alarmTopicName(stack));
+        add({
+            Sid: "TheStacksAlarmTopic", Effect: "Allow", Resource: topic, Action: [
+                "sns:CreateTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", "sns:TagResource", "sns:UntagResource",
+                "sns:ListTagsForResource", "sns:Subscribe", "sns:Unsubscribe", "sns:ListSubscriptionsByTopic", "sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes",
+            ],
+        });
+    }
+    if (a.certificateArn) add({ Sid: "TheFtpsCertificatesNames", Effect: "Allow", Action: ["acm:DescribeCertificate", "acm:ListTagsForCertificate"], Resource: a.certificateArn });
     add({ Sid: "TransferStructuredLogDelivery", Effect: "Allow", Action: [...LOG_DELIVERY_ACTIONS], Resource: "*" });
 
     const secrets = arn(p, "secretsmanager", region, accountId, "secret:aws/transfer/*");
@@ -162,7 +199,8 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
     add({ Sid: "UpdateTheStacksServersClosedOnly", Effect: "Allow", Action: ["transfer:UpdateServer"], Resource: servers, Condition: { StringEquals: { ...closedServer, ...OWN_RESOURCE_TAGS(stack) }, ...ftpOnly } });
     add({
         Sid: "TheStacksServers", Effect: "Allow", Resource: servers, Condition: { StringEquals: OWN_RESOURCE_TAGS(stack) },
-        Action: ["transfer:DescribeServer", "transfer:DeleteServer", "transfer:StartServer", "transfer:StopServer", "transfer:ListTagsForResource", "transfer:UntagResource"],
+        // TagResource too: a later tag change (the custom hostname, the organisation's tags) names only what changes.
+        Action: ["transfer:DescribeServer", "transfer:DeleteServer", "transfer:StartServer", "transfer:StopServer", "transfer:ListTagsForResource", "transfer:TagResource", "transfer:UntagResource"],
     });
     add({ Sid: "SmokeTestLogins", Effect: "Allow", Action: ["transfer:TestIdentityProvider"], Resource: arn(p, "transfer", region, accountId, "user/*") });
 

@@ -3,7 +3,13 @@ import * as aws from "@pulumi/aws";
 import { buildIdpBundle, LAMBDA_RUNTIME } from "../idp-lambda/build";
 import { nameTag } from "./tags";
 import { ComponentNaming, idpFunctionName, logGroupName, roleNaming } from "./naming";
-import { ALLOWED_AWS_MANAGED_POLICIES, DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol, REUSED_STS_ENDPOINT_TAG } from "./model";
+import { IDP_TIMEOUT_SECONDS } from "./monitoring-model";
+import { ALLOWED_AWS_MANAGED_POLICIES, certificateNameCovers, DEFAULTS, EndpointService, FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, partitionOf, Protocol, REUSED_STS_ENDPOINT_TAG } from "./model";
+
+/** Transfer's custom-hostname tags (https://docs.aws.amazon.com/transfer/latest/userguide/requirements-dns.html). */
+export const CUSTOM_HOSTNAME_TAG = "transfer:customHostname";
+export const ROUTE53_ZONE_TAG = "transfer:route53HostedZoneId";
+import { ConfigValidationError } from "./config-error";
 import { idpLogsPolicy, idpSecretReadPolicy, lambdaTrustPolicy } from "./policies";
 
 /**
@@ -54,6 +60,25 @@ export interface ClosedFtpServerArgs {
      * role must carry. Unset: Pulumi's auto-names and no boundary.
      */
     naming?: ComponentNaming;
+    /** Shown before login (FTP, FTPS) and after it (FTP, FTPS); Transfer's limits are checked in config. */
+    preAuthenticationBanner?: string;
+    postAuthenticationBanner?: string;
+    /**
+     * The private DNS name clients use. The server carries Transfer's custom-hostname tags, and with
+     * FTPS the certificate must name it (read from ACM, checked before the server is created).
+     */
+    customHostname?: { name: string; route53HostedZoneId?: string };
+}
+
+/** The names a certificate covers, as ACM describes it. */
+export function certificateNames(certificate: { domainName?: string; subjectAlternativeNames?: string[] }): string[] {
+    return [...new Set([certificate.domainName, ...(certificate.subjectAlternativeNames ?? [])].filter((n): n is string => !!n))];
+}
+
+/** The config error when no name of a certificate covers the host clients dial, or undefined. */
+export function certificateProblem(certificateArn: string, names: string[], host: string): ConfigValidationError | undefined {
+    if (names.some((n) => certificateNameCovers(n, host))) return undefined;
+    return new ConfigValidationError([{ path: "closed-ftp:server.certificateArn", message: `certificate ${certificateArn} names ${names.join(", ") || "nothing"}, not ${host} (closed-ftp:dns.recordName): FTPS clients would refuse it` }]);
 }
 
 /** The part of a CIDR that names its rules: "10.10.0.0/16" → "10-10-0-0-16". */
@@ -86,6 +111,12 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
     readonly serverArn: pulumi.Output<string>;
     readonly vpcEndpointId: pulumi.Output<string>;
     readonly endpointDnsName: pulumi.Output<string>;
+    /** The Route 53 zone of the endpoint's DNS name: an alias record's target zone. */
+    readonly endpointHostedZoneId: pulumi.Output<string>;
+    /** The FTPS certificate, once its names are checked against the custom hostname; undefined without one. */
+    readonly certificateArn: pulumi.Output<string> | undefined;
+    /** The endpoint's private address in each zone, from its network interfaces: for firewalls and DNS forwarders. */
+    readonly endpointPrivateIps: pulumi.Output<Record<string, string>>;
     readonly idpFunctionName: pulumi.Output<string>;
     readonly idpFunctionArn: pulumi.Output<string>;
     readonly idpRoleArn: pulumi.Output<string>;
@@ -95,6 +126,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
     /** The interface endpoints Transfer and the IdP use, created or reused, by service. */
     readonly interfaceEndpointIds: Partial<Record<EndpointService, pulumi.Output<string>>>;
     readonly transferLogGroupName: pulumi.Output<string>;
+    readonly idpLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: ClosedFtpServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("closed-ftp:index:ClosedFtpServer", name, {}, opts);
@@ -217,7 +249,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
             role: idpRole.arn,
             memorySize: 512,
-            timeout: 10,
+            timeout: IDP_TIMEOUT_SECONDS,
             reservedConcurrentExecutions: args.idpReservedConcurrency,
             environment: { variables: { SECRET_CACHE_TTL_SECONDS: String(args.secretCacheTtlSeconds ?? DEFAULTS.secretCacheTtlSeconds), IDP_BUNDLE_SHA256: bundle.sha256 } },
             loggingConfig: { logFormat: "JSON", logGroup: idpLogGroup.name },
@@ -227,18 +259,40 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
 
         // Structured logging needs no logging role; a LoggingRole would also turn on legacy logging
         // (https://docs.aws.amazon.com/transfer/latest/userguide/structured-logging.html).
+        const hostname = args.customHostname;
+        // FTPS clients check the certificate against the name they dial: a certificate that does not
+        // name the record fails every FTPS login. Read from ACM (a preview reads too) and checked before
+        // the server exists, so a preview fails where an up would.
+        const certificate = args.certificateArn !== undefined && hostname && protocols.includes("FTPS")
+            ? aws.acm.Certificate.get(`${name}-certificate`, args.certificateArn, undefined, { parent: this })
+            : undefined;
+        const checkedCertificateArn = certificate && hostname
+            ? pulumi.all([certificate.arn, certificate.domainName, certificate.subjectAlternativeNames]).apply(([arn, domainName, alternatives]) => {
+                const problem = certificateProblem(arn, certificateNames({ domainName, subjectAlternativeNames: alternatives }), hostname.name);
+                if (problem) throw problem;
+                return arn;
+            })
+            : args.certificateArn;
         const server = new aws.transfer.Server(name, {
             endpointType: "VPC",
             endpointDetails: { vpcId: args.vpcId, subnetIds: args.subnetIds, securityGroupIds: clientGroups.map((g) => g.id) },
             protocols,
-            certificate: args.certificateArn,
+            certificate: checkedCertificateArn,
+            preAuthenticationLoginBanner: args.preAuthenticationBanner,
+            postAuthenticationLoginBanner: args.postAuthenticationBanner,
             protocolDetails: { passiveIp: args.passiveIp ?? DEFAULTS.passiveIp },
             identityProviderType: "AWS_LAMBDA",
             function: idpFunction.arn,
             securityPolicyName: args.securityPolicyName ?? DEFAULTS.securityPolicyName,
             structuredLogDestinations: [pulumi.interpolate`${transferLogGroup.arn}:*`],
             // A reused endpoint is only read, and reads never reach a policy pack: name it where the guardrail looks.
-            tags: { ...nameTag(name), ...(existing.sts !== undefined ? { [REUSED_STS_ENDPOINT_TAG]: existing.sts } : {}) },
+            tags: {
+                ...nameTag(name), ...(existing.sts !== undefined ? { [REUSED_STS_ENDPOINT_TAG]: existing.sts } : {}),
+                // Transfer's custom-hostname tags (https://docs.aws.amazon.com/transfer/latest/userguide/requirements-dns.html):
+                // the console shows the name; the provider sends transfer: keys (it drops only aws: ones).
+                ...(hostname ? { [CUSTOM_HOSTNAME_TAG]: hostname.name } : {}),
+                ...(hostname?.route53HostedZoneId ? { [ROUTE53_ZONE_TAG]: `/hostedzone/${hostname.route53HostedZoneId}` } : {}),
+            },
         }, { parent: this, dependsOn: [endpoints.get("sts") as aws.ec2.VpcEndpoint] });
 
         new aws.lambda.Permission(`${name}-idp-invoke`, {
@@ -261,11 +315,20 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             if (!details?.vpcEndpointId) throw new Error(`ClosedFtpServer ${name}: the server reported no VPC endpoint id`);
             return details.vpcEndpointId;
         });
-        this.endpointDnsName = aws.ec2.getVpcEndpointOutput({ id: this.vpcEndpointId }, { parent: this })
-            .dnsEntries.apply((entries) => {
-                if (entries.length === 0 || !entries[0].dnsName) throw new Error(`ClosedFtpServer ${name}: the server's VPC endpoint has no DNS entry`);
-                return entries[0].dnsName;
+        const endpoint = aws.ec2.getVpcEndpointOutput({ id: this.vpcEndpointId }, { parent: this });
+        // The first entry is the regional name (the zonal ones follow): it resolves to every zone's address.
+        const regional = endpoint.dnsEntries.apply((entries) => {
+            if (entries.length === 0 || !entries[0].dnsName) throw new Error(`ClosedFtpServer ${name}: the server's VPC endpoint has no DNS entry`);
+            return entries[0];
+        });
+        this.endpointDnsName = regional.apply((entry) => entry.dnsName);
+        this.endpointHostedZoneId = regional.apply((entry) => entry.hostedZoneId);
+        this.endpointPrivateIps = endpoint.networkInterfaceIds.apply((ids) => pulumi.all(ids.map((id) => aws.ec2.getNetworkInterfaceOutput({ id }, { parent: this }))))
+            .apply((interfaces) => {
+                if (interfaces.length === 0) throw new Error(`ClosedFtpServer ${name}: the server's VPC endpoint has no network interface`);
+                return Object.fromEntries([...interfaces].sort((a, b) => a.availabilityZone.localeCompare(b.availabilityZone)).map((eni) => [eni.availabilityZone, eni.privateIp]));
             });
+        this.certificateArn = checkedCertificateArn === undefined ? undefined : pulumi.output(checkedCertificateArn);
         this.idpFunctionName = idpFunction.name;
         this.idpFunctionArn = idpFunction.arn;
         this.idpRoleArn = idpRole.arn;
@@ -273,11 +336,14 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
         this.clientSecurityGroupIds = clientGroups.map((g) => g.id);
         this.interfaceEndpointIds = Object.fromEntries([...endpoints].map(([service, endpoint]) => [service, endpoint.id]));
         this.transferLogGroupName = transferLogGroup.name;
+        this.idpLogGroupName = idpLogGroup.name;
         this.registerOutputs({
             serverId: this.serverId,
             serverArn: this.serverArn,
             vpcEndpointId: this.vpcEndpointId,
             endpointDnsName: this.endpointDnsName,
+            endpointHostedZoneId: this.endpointHostedZoneId,
+            endpointPrivateIps: this.endpointPrivateIps,
             idpFunctionName: this.idpFunctionName,
             idpFunctionArn: this.idpFunctionArn,
             idpRoleArn: this.idpRoleArn,
@@ -285,6 +351,7 @@ export class ClosedFtpServer extends pulumi.ComponentResource {
             clientSecurityGroupIds: this.clientSecurityGroupIds,
             interfaceEndpointIds: this.interfaceEndpointIds,
             transferLogGroupName: this.transferLogGroupName,
+            idpLogGroupName: this.idpLogGroupName,
         });
     }
 }

@@ -23,6 +23,12 @@ export interface CrossAccountBucketArgs {
     lifecycle?: BucketLifecycle;
     /** The stack's names: the access role under /closed-ftp/<stack>/, with the stack's permissions boundary. */
     naming?: ComponentNaming;
+    /**
+     * Send the bucket's events (Object Created, Object Deleted, ...) to EventBridge's default bus in
+     * the bucket's account (https://docs.aws.amazon.com/AmazonS3/latest/userguide/EventBridge.html).
+     * The stack then owns the bucket's whole notification configuration.
+     */
+    eventBridge?: boolean;
 }
 
 /** The engine options of everything that holds or guards a bucket's files, for a removal policy. */
@@ -113,6 +119,9 @@ export class CrossAccountBucket extends pulumi.ComponentResource {
                 ([bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId]) =>
                     JSON.stringify(bucketPolicy({ bucketArn, bucketAccountId, hubAccountId, accessRoleUniqueId }))),
         }, { ...data, dependsOn: [publicAccessBlock] });
+
+        // One resource holds a bucket's whole notification configuration; deleting it clears the configuration.
+        if (args.eventBridge) new aws.s3.BucketNotification(name, { bucket: bucket.id, eventbridge: true }, { parent: this });
 
         new aws.iam.RolePolicy(`${name}-grant`, {
             role: accessRole.name,

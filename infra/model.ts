@@ -130,3 +130,67 @@ export function secretsmanagerSecretNameProblem(name: string): string | undefine
     if (!/^[A-Za-z0-9/_+=.@-]+$/.test(name)) return "may hold only ASCII letters, digits and /_+=.@-";
     return undefined;
 }
+
+/**
+ * Transfer's login banners: printable ASCII, tabs and line breaks, at most 4096 characters
+ * (https://docs.aws.amazon.com/transfer/latest/APIReference/API_CreateServer.html). SFTP shows no
+ * post-authentication banner; FTP and FTPS show both.
+ */
+export const BANNER_MAX_LENGTH = 4096;
+export const BANNER_PATTERN = /^[\x09-\x0D\x20-\x7E]*$/;
+
+/** A Route 53 hosted zone id (https://docs.aws.amazon.com/Route53/latest/APIReference/API_HostedZone.html): at most 32 characters. */
+export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+/** An SNS topic ARN: partition, region, account, name (1-256 of letters, digits, - and _). */
+export const SNS_TOPIC_ARN = /^arn:(aws|aws-cn|aws-us-gov):sns:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_-]{1,256})$/;
+
+/**
+ * Why Route 53 would refuse a record name, or why it cannot name the endpoint, or undefined
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html): labels of 1 to
+ * 63 characters, 255 in all with the final dot. Written as Route 53 answers it: lowercase, no final
+ * dot, no wildcard (a client connects to one name).
+ */
+export function dnsNameProblem(name: string): string | undefined {
+    if (name.endsWith(".")) return "ends with a dot: write the name without it";
+    if (name !== name.toLowerCase()) return `has capitals: Route 53 names are lowercase, write ${name.toLowerCase()}`;
+    if (name.length + 1 > 255) return "is longer than 254 characters (Route 53 takes 255 with the final dot)";
+    const labels = name.split(".");
+    if (labels.length < 2) return "is a single label: name a host in the zone, like ftp.corp.example.com";
+    if (labels.includes("*")) return "is a wildcard: the endpoint needs one name";
+    const bad = labels.find((l) => l.length === 0 || l.length > 63 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(l));
+    if (bad !== undefined) return `has the label "${bad}": each label is 1 to 63 of a-z, 0-9 and -, not starting or ending with -`;
+    return undefined;
+}
+
+/** Whether a certificate name (a domain or a *. wildcard, RFC 6125 §6.4.3: one leftmost label) covers a host name. */
+export function certificateNameCovers(certificateName: string, host: string): boolean {
+    const name = certificateName.toLowerCase().replace(/\.$/, "");
+    if (!name.startsWith("*.")) return name === host;
+    const dot = host.indexOf(".");
+    return dot > 0 && host.slice(dot + 1) === name.slice(2);
+}
+
+/** The tag keys closed-ftp sets itself: the deploy roles' conditions and the console's names depend on them. */
+export const RESERVED_TAG_KEYS = ["Project", "Stack", "Account", "Name"] as const;
+/** Prefixes reserved by AWS (aws:), by Transfer's system tags (transfer:) and by closed-ftp. */
+export const RESERVED_TAG_PREFIXES = ["aws:", "transfer:", "closed-ftp:"] as const;
+/** AWS takes 50 tags a resource; closed-ftp sets at most five (its four keys and a server's reuse tag). */
+export const MAX_ORGANISATION_TAGS = 45;
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+/** Why a key of closed-ftp:tags cannot be one, or undefined (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). */
+export function tagKeyProblem(key: string): string | undefined {
+    const reserved = RESERVED_TAG_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
+    if (reserved) return `"${key}" is reserved: closed-ftp sets ${RESERVED_TAG_KEYS.join(", ")} on every resource, and the deploy roles' conditions read them`;
+    const prefix = RESERVED_TAG_PREFIXES.find((p) => key.toLowerCase().startsWith(p));
+    if (prefix) return `"${key}" starts with "${prefix}", which ${prefix === "aws:" ? "AWS reserves" : prefix === "transfer:" ? "Transfer reserves for its system tags" : "closed-ftp reserves"}`;
+    if (key.length < 1 || key.length > 128) return `"${key}" must be 1 to 128 characters`;
+    if (!TAG_TEXT.test(key) || key.trim() !== key) return `"${key}" may hold only letters, digits, spaces and _ . : / = + - @, and no space at either end`;
+    return undefined;
+}
+
+export function tagValueProblem(value: string): string | undefined {
+    if (value.length > 256) return "must be at most 256 characters";
+    if (!TAG_TEXT.test(value)) return "may hold only letters, digits, spaces and _ . : / = + - @";
+    return undefined;
+}

@@ -123,3 +123,29 @@ export function backendUrl(a: { accountId: string; region: string; stack: string
 export function secretsProviderUrl(a: { region: string; stack: string }): string {
     return `awskms://${secretsKeyAlias(a.stack)}?region=${a.region}`;
 }
+
+// What the monitoring creates, by name: the deploy role is scoped to these.
+
+/** The SNS topic the stack's alarms publish to, when the config names none. */
+export function alarmTopicName(stack: string): string {
+    return `closed-ftp-${stack}-alarms`;
+}
+
+/** The prefix of every alarm of a stack; an alarm is the prefix and its key (failedLogins, ...). */
+export function alarmNamePrefix(stack: string): string {
+    return `closed-ftp-${stack}-`;
+}
+
+export function alarmName(stack: string, key: string): string {
+    return `${alarmNamePrefix(stack)}${key}`;
+}
+
+/** The stack's CloudWatch dashboard (names take A-Z a-z 0-9 - _). */
+export function dashboardName(stack: string): string {
+    return `closed-ftp-${stack}`;
+}
+
+/** A metric filter of the stack, on one of its log groups. */
+export function metricFilterName(stack: string, key: string): string {
+    return `closed-ftp-${stack}-${key}`;
+}

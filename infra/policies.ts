@@ -266,6 +266,11 @@ export const PREVIEW_LOOKUPS: Readonly<Record<string, readonly string[]>> = {
     "aws:ec2/getVpcEndpointService:getVpcEndpointService": ["ec2:DescribeVpcEndpointServices"],
     "aws:index/getAvailabilityZones:getAvailabilityZones": ["ec2:DescribeAvailabilityZones"],
     "read aws:ec2/vpcEndpoint:VpcEndpoint": ["ec2:DescribeVpcEndpoints", "ec2:DescribePrefixLists", "ec2:DescribeVpcEndpointServices"],
+    "aws:ec2/getNetworkInterface:getNetworkInterface": ["ec2:DescribeNetworkInterfaces"],
+    // zone_data_source.go: the zone, a private zone's NS records, and its tags.
+    "aws:route53/getZone:getZone": ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
+    // certificate.go's Read: the certificate and its tags.
+    "read aws:acm/certificate:Certificate": ["acm:DescribeCertificate", "acm:ListTagsForCertificate"],
 };
 
 /**
@@ -283,6 +288,25 @@ export function previewRolePolicy(): PolicyDocument {
             { Sid: "PreviewLookUps", Effect: "Allow", Action: lookups, Resource: "*" },
             // sts:GetCallerIdentity is answered whatever a policy says; it stays outside the deny all the same.
             { Sid: "NothingElseWhateverResourcePoliciesSay", Effect: "Deny", NotAction: [...lookups, "sts:GetCallerIdentity"], Resource: "*" },
+        ],
+    };
+}
+
+/**
+ * The alarm topic's policy: CloudWatch may publish from this stack's alarms only (the confused-deputy
+ * keys, https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html), and nothing
+ * reaches the topic without TLS (https://docs.aws.amazon.com/sns/latest/dg/sns-security-best-practices.html).
+ * The account's own principals need no grant here: in one account, IAM policies suffice.
+ */
+export function alarmTopicPolicy(a: { partition: string; region: string; accountId: string; topicArn: string; alarmNamePrefix: string }): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "TheStacksAlarmsPublish", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: a.topicArn,
+                Condition: { StringEquals: { "aws:SourceAccount": a.accountId }, ArnLike: { "aws:SourceArn": `arn:${a.partition}:cloudwatch:${a.region}:${a.accountId}:alarm:${a.alarmNamePrefix}*` } },
+            },
+            { Sid: "TlsOnly", Effect: "Deny", Principal: { AWS: "*" }, Action: "sns:*", Resource: a.topicArn, Condition: { Bool: { "aws:SecureTransport": false } } },
         ],
     };
 }

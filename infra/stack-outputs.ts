@@ -26,6 +26,8 @@ export const BUCKET_OUTPUT = z.object({
     account: nonEmpty,
     accountId,
     encryption: z.enum(ENCRYPTIONS, { error: (i) => `"${String(i.input)}" is not ${ENCRYPTIONS.join(" or ")}` }),
+    /** Whether the bucket's events go to EventBridge's default bus in its account (absent before this version). */
+    eventBridge: z.boolean().optional(),
     accessRoleArn: arn("an IAM role"),
     accessRoleUniqueId: z.string().regex(/^AROA[A-Z0-9]+$/, { error: (i) => `"${String(i.input)}" is not a role unique id (AROA…)` }),
     kmsKeyArn: arn("a KMS key").optional(),
@@ -37,6 +39,14 @@ export const STACK_OUTPUTS = z.object({
     serverId: z.string().regex(TRANSFER_SERVER_ID, { error: (i) => `"${String(i.input)}" is not a Transfer server id (s- and 17 hex digits)` }),
     serverArn: arn("a Transfer server"),
     endpointDnsName: nonEmpty,
+    /** The endpoint's private address per availability zone (absent before this version). */
+    endpointPrivateIps: z.record(z.string(), z.string().refine((a) => ipaddr.IPv4.isValidFourPartDecimal(a), { error: (i) => `"${String(i.input)}" is not an IPv4 address` })).optional(),
+    /** The private DNS name of closed-ftp:dns. */
+    endpointHostname: nonEmpty.optional(),
+    /** The SNS topic the alarms publish to, the alarms by key, and the dashboard (absent before this version). */
+    alarmTopicArn: arn("an SNS topic").optional(),
+    alarms: z.record(z.string(), nonEmpty).optional(),
+    dashboardName: nonEmpty.optional(),
     vpcEndpointId: z.string().regex(/^vpce-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC endpoint id` }),
     vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC id` }),
     /** A new VPC's subnets and their route tables, by zone, for the network team's routes; absent for an existing VPC. */

@@ -5,7 +5,7 @@ import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { ConfigValidationError } from "../stacks/config";
 import { Credentials, CREDENTIALS_ENV } from "../stacks/credentials";
-import { MockCloud, MockVpc, revealSecrets, worldAsDeclared } from "./mock-cloud";
+import { dnsWorldAsDeclared, MockCertificate, MockCloud, MockHostedZone, MockVpc, revealSecrets, worldAsDeclared } from "./mock-cloud";
 import { ConfigTooLargeError, ProgramError, ProjectFileError, readProjectFile, runProgram } from "./runner";
 import { PlanDocument } from "./format";
 
@@ -100,6 +100,9 @@ export interface PlanOptions {
     firstPreview?: boolean;
     /** Zones (by name) that offer an endpoint service, by service ("transfer.server"); default: every zone offers every service. */
     endpointServiceZones?: Record<string, string[]>;
+    /** The hosted zones and certificates that exist; default: closed-ftp:dns's zone, private, and a certificate naming its record. */
+    hostedZones?: Record<string, MockHostedZone>;
+    certificates?: Record<string, MockCertificate>;
     /** Extra environment for the program (the bootstrap's CLOSED_FTP_STACK_FILE). */
     env?: Record<string, string>;
 }
@@ -134,7 +137,11 @@ function parsedOrNothing(value: string | undefined): unknown {
 export async function runPlan(stack: string, stackConfig: StackConfig, options: PlanOptions = {}): Promise<PlanRun> {
     const region = stackConfig.config["aws:region"];
     const vpcs = options.vpcs ?? worldAsDeclared(parsedOrNothing(stackConfig.config["closed-ftp:network"]), region);
-    const cloud = new MockCloud({ defaultRegion: region, vpcs, firstPreview: options.firstPreview, endpointServiceZones: options.endpointServiceZones });
+    const declared = dnsWorldAsDeclared(parsedOrNothing(stackConfig.config["closed-ftp:dns"]), parsedOrNothing(stackConfig.config["closed-ftp:server"]));
+    const cloud = new MockCloud({
+        defaultRegion: region, vpcs, firstPreview: options.firstPreview, endpointServiceZones: options.endpointServiceZones,
+        hostedZones: options.hostedZones ?? declared.hostedZones, certificates: options.certificates ?? declared.certificates,
+    });
     const run = await runProgram({
         dir: options.projectDir ?? PROJECT_DIR, stack, config: stackConfig.config, secretKeys: stackConfig.secretKeys, cloud,
         env: { [CREDENTIALS_ENV]: options.credentials ?? "deploy", ...options.env },

@@ -1,7 +1,8 @@
 // Every key the stack config schema accepts, with its type, default and an example: the source of
 // the README's configuration reference (a test keeps the two, and the schema, in step).
 import { z } from "zod";
-import { DEFAULT_SECURITY_POLICY, DEFAULTS } from "../infra/model";
+import { BANNER_MAX_LENGTH, DEFAULT_SECURITY_POLICY, DEFAULTS, MAX_ORGANISATION_TAGS, RESERVED_TAG_KEYS } from "../infra/model";
+import { ALARM_NAMES, ALARMS } from "../infra/monitoring-model";
 import { CONFIG_SCHEMA, NAMESPACE } from "./config";
 
 export interface ReferenceRow {
@@ -32,6 +33,8 @@ export const CONFIG_REFERENCE: ReferenceRow[] = [
     { key: "closed-ftp:server.logRetentionDays", type: "CloudWatch retention", default: String(DEFAULTS.logRetentionDays), description: "Retention of the Transfer and IdP log groups.", example: "365" },
     { key: "closed-ftp:server.idpReservedConcurrency", type: "integer 1–1000", default: "unset (the account's pool)", description: "Logins the IdP serves at once; bounds a spray of unknown names to about 20 Secrets Manager calls a second per unit.", example: "10" },
     { key: "closed-ftp:server.securityPolicyName", type: "Transfer security policy", default: DEFAULTS.securityPolicyName, description: "TLS policy of the server (matters for FTPS).", example: DEFAULT_SECURITY_POLICY },
+    { key: "closed-ftp:server.preAuthenticationBanner", type: `text, ≤ ${BANNER_MAX_LENGTH} chars`, default: "none", description: "Shown when a client connects, before login: printable ASCII, tabs and line breaks (Transfer's rule).", example: "\"Example Corp file exchange. Authorised partners only.\"" },
+    { key: "closed-ftp:server.postAuthenticationBanner", type: `text, ≤ ${BANNER_MAX_LENGTH} chars`, default: "none", description: "Shown after login (FTP and FTPS; SFTP has none).", example: "\"Files are kept 30 days after you replace them.\"" },
     { key: "closed-ftp:accounts.<key>.accountId", type: "string (12 digits, quoted)", default: "required", description: "A spoke account, by a short key (lowercase, not \"hub\").", example: "\"222222222222\"" },
     { key: "closed-ftp:accounts.<key>.deployRoleArn", type: "IAM role ARN", default: "required without closed-ftp:bootstrap", description: "Role the spoke's provider assumes; must be in that account. With closed-ftp:bootstrap leave it out (the bootstrap's role is used; any other is refused).", example: "arn:aws:iam::222222222222:role/closed-ftp-deploy" },
     { key: "closed-ftp:accounts.<key>.previewRoleArn", type: "IAM role ARN", default: "required for previews", description: "Read-only role the spoke's provider assumes when CLOSED_FTP_CREDENTIALS=preview.", example: "arn:aws:iam::222222222222:role/closed-ftp-preview" },
@@ -44,6 +47,7 @@ export const CONFIG_REFERENCE: ReferenceRow[] = [
     { key: "closed-ftp:buckets[].lifecycle.abortIncompleteUploadsAfterDays", type: "days ≥ 1", default: String(DEFAULTS.lifecycle.abortIncompleteUploadsAfterDays), description: "An upload that never completed (a dropped STOR) has its stored parts removed this many days after it began.", example: "3" },
     { key: "closed-ftp:buckets[].lifecycle.noncurrentVersionsExpireAfterDays", type: "days ≥ 1", default: String(DEFAULTS.lifecycle.noncurrentVersionsExpireAfterDays), description: "A version replaced or deleted by a user (STOR over a file, DELE, RNFR/RNTO) is removed for good this many days later: the window to restore it.", example: "90" },
     { key: "closed-ftp:buckets[].lifecycle.currentVersionsExpireAfterDays", type: "days ≥ 1", default: "none (kept until deleted)", description: "A retention period: files expire this many days after they were written, then follow noncurrentVersionsExpireAfterDays. The one key that deletes files by design.", example: "365" },
+    { key: "closed-ftp:buckets[].eventBridge", type: "boolean", default: "false", description: "Send the bucket's S3 events (Object Created, Object Deleted, …) to EventBridge's default bus in the bucket's account (README, New-file events). The stack then owns the bucket's whole notification configuration.", example: "true" },
     { key: "closed-ftp:users[].userName", type: "Transfer user name", default: "required", description: "Login name, matching ^[\\w][\\w@.-]{2,99}$, unique.", example: "partner-a" },
     { key: "closed-ftp:users[].home", type: "<bucket name>/<prefix>", default: "required", description: "Where the user's / lands. Users may share a home or nest one in another (README, Add a user): each reaches only its own prefix, with its own access.", example: "analytics-drop/partner-a" },
     { key: "closed-ftp:users[].access", type: "read-write | read-only", default: DEFAULTS.access, description: "What the session policy allows under the home.", example: "read-only" },
@@ -55,6 +59,18 @@ export const CONFIG_REFERENCE: ReferenceRow[] = [
     { key: "closed-ftp:bootstrap.github.oidcProviderArn", type: "IAM OIDC provider ARN", default: "created", description: "The hub's token.actions.githubusercontent.com provider when it exists already (IAM takes one per URL per account).", example: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" },
     { key: "closed-ftp:bootstrap.administratorRoleArns", type: "list of IAM role ARNs", default: "optional (github or these)", description: "Roles of the estate that may assume every deploy and preview role by hand, and read and write the state.", example: "[arn:aws:iam::111111111111:role/Administrator]" },
     { key: "closed-ftp:bootstrap.accountAccessRoleName", type: "IAM role name", default: "required with spokes", description: "The role the bootstrap assumes in every account to create the roles (run it with credentials that may).", example: "OrganizationAccountAccessRole" },
+    { key: "closed-ftp:dns.recordName", type: "DNS name, lowercase", default: "optional (no private name)", description: "The private name clients dial: an alias A record to the server's endpoint in a Route 53 private hosted zone. The server carries Transfer's custom-hostname tag; with FTPS the certificate must name it (checked at plan time).", example: "ftp.corp.example.com" },
+    { key: "closed-ftp:dns.zoneId", type: "hosted zone id", default: "required with dns", description: "The private hosted zone the record goes in (looked up at plan time: it must be private and hold the name).", example: "Z0123456789ABCDEFGHIJ" },
+    { key: "closed-ftp:dns.account", type: "account key", default: "hub", description: "Key of closed-ftp:accounts (or hub) whose Route 53 holds the zone, such as a network account with no buckets: reached by its own provider and deploy role, scoped to this one record.", example: "network" },
+    { key: "closed-ftp:alarms.topicArn", type: "SNS topic ARN", default: "created: closed-ftp-<stack>-alarms", description: "An existing topic (in the stack's region) for every alarm; unset, the stack creates one whose policy lets only its alarms publish, over TLS.", example: "arn:aws:sns:ap-northeast-1:111111111111:ops-alerts" },
+    { key: "closed-ftp:alarms.emails", type: "list of email addresses", default: "none", description: "Email subscriptions to the stack's own topic; each address confirms by the link AWS mails it (the subscription is pending until then).", example: "[ftp-operations@example.com]" },
+    ...ALARM_NAMES.flatMap((name): ReferenceRow[] => [
+        { key: `closed-ftp:alarms.${name}.enabled`, type: "boolean", default: "true", description: `Alarm on ${ALARMS[name].what}.`, example: "false" },
+        { key: `closed-ftp:alarms.${name}.threshold`, type: `${ALARMS[name].unit}, > 0`, default: String(ALARMS[name].threshold), description: `Fires at or above this many ${ALARMS[name].unit} (${ALARMS[name].statistic} over 5 minutes).`, example: String(ALARMS[name].threshold * 2 > ALARMS[name].maxThreshold ? ALARMS[name].maxThreshold : ALARMS[name].threshold * 2) },
+        { key: `closed-ftp:alarms.${name}.evaluationPeriods`, type: "integer 1–288", default: "1", description: "How many 5-minute periods in a row must breach before it fires.", example: "3" },
+    ]),
+    { key: "closed-ftp:dashboard", type: "boolean", default: "true", description: "A CloudWatch dashboard closed-ftp-<stack>: logins by outcome and reason, the latest denials, IdP latency and errors, files and bytes, the alarms.", example: "false" },
+    { key: "closed-ftp:tags.<key>", type: "string", default: "none", description: `The organisation's tags, added to every resource's default tags in every account (at most ${MAX_ORGANISATION_TAGS}); ${RESERVED_TAG_KEYS.join(", ")} and the aws:, transfer: and closed-ftp: prefixes are reserved.`, example: "CostCenter: \"4711\"" },
 ];
 
 function keysOf(schema: z.ZodType, prefix: string): string[] {

@@ -5,33 +5,16 @@ import { z } from "zod";
 import {
     Access, ACCESS_LEVELS, ACCOUNT_ID, AVAILABILITY_ZONE_ID, DEFAULTS, Encryption, ENCRYPTIONS, ENDPOINT_SERVICES, HUB_KEY, IAM_ROLE_ARN,
     MIN_PASSWORD_LENGTH, partitionOf, Protocol, PROTOCOLS, REGION, REMOVAL_POLICIES, s3BucketNameProblem, TRANSFER_USER_NAME, WIDEST_CLIENT_PREFIX,
+    BANNER_MAX_LENGTH, BANNER_PATTERN, dnsNameProblem, HOSTED_ZONE_ID, MAX_ORGANISATION_TAGS, SNS_TOPIC_ARN, tagKeyProblem, tagValueProblem,
 } from "../infra/model";
+import { ALARM_NAMES, AlarmName, ALARMS } from "../infra/monitoring-model";
 import { MAX_ALLOWED_CIDRS_PER_FAMILY } from "../infra/closed-ftp-server";
 import { prefixProblem } from "../infra/policies";
+import { ConfigIssue, ConfigValidationError } from "../infra/config-error";
 
 export type { Access, Encryption, Protocol };
 
-export interface ConfigIssue { path: string; message: string }
-
-export class ConfigValidationError extends Error {
-    constructor(readonly issues: ConfigIssue[]) {
-        super(`closed-ftp: the stack config has ${issues.length} problem${issues.length === 1 ? "" : "s"}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`);
-        this.name = "ConfigValidationError";
-    }
-
-    /**
-     * The error back from its message, as a program run by Pulumi's runner logs it to the engine
-     * (a RunError's message alone); undefined for any other message.
-     */
-    static fromMessage(message: string): ConfigValidationError | undefined {
-        const [header, ...lines] = message.split("\n");
-        const count = /^closed-ftp: the stack config has (\d+) problems?:$/.exec(header);
-        if (!count || lines.length !== Number(count[1])) return undefined;
-        const issues = lines.map((line) => /^ {2}(.+?): (.*)$/.exec(line));
-        if (issues.some((i) => !i)) return undefined;
-        return new ConfigValidationError(issues.map((i) => ({ path: i![1], message: i![2] })));
-    }
-}
+export { ConfigIssue, ConfigValidationError };
 
 export const NAMESPACE = "closed-ftp";
 /** CloudWatch Logs accepts only these retention periods. */
@@ -128,6 +111,18 @@ const networkSchema = z.strictObject({
     allowedCidrs: z.array(cidr).min(1, "name at least one client network: nobody could connect").superRefine(noDuplicates).superRefine(cidrsFitTheEndpoint),
 });
 
+/** Transfer's login banners: printable ASCII, tabs and line breaks, up to 4096 characters (API_CreateServer). */
+const banner = z.string({ error: (i) => `expected text, got ${describe(i.input)}` })
+    .min(1, "is empty: leave it out for no banner")
+    .max(BANNER_MAX_LENGTH, `must be at most ${BANNER_MAX_LENGTH} characters (Transfer's limit)`)
+    .refine((text) => BANNER_PATTERN.test(text), { error: (i) => `holds ${bannerOffender(String(i.input))}: Transfer takes printable ASCII, tabs and line breaks only` });
+
+function bannerOffender(text: string): string {
+    const index = [...text].findIndex((c) => !BANNER_PATTERN.test(c));
+    const char = [...text][index] ?? "";
+    return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")} at character ${index + 1}`;
+}
+
 const serverSchema = z.strictObject({
     protocols: z.array(z.enum(PROTOCOLS, {
         error: (i) => ((PROTOCOLS as readonly string[]).includes(String(i.input).toUpperCase())
@@ -140,6 +135,10 @@ const serverSchema = z.strictObject({
     logRetentionDays: z.number().int().refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}` }).default(DEFAULTS.logRetentionDays),
     idpReservedConcurrency: z.number({ error: (i) => `expected a whole number from 1, got ${describe(i.input)}` }).int("must be a whole number").min(1, "must be 1 or more (0 would stop every login)").max(1000, "must be at most 1000").optional(),
     securityPolicyName: z.string().regex(/^TransferSecurityPolicy-[\w-]+$/, { error: (i) => `"${String(i.input)}" is not a Transfer security policy name (TransferSecurityPolicy-…)` }).default(DEFAULTS.securityPolicyName),
+    /** Shown when a client connects, before it logs in. */
+    preAuthenticationBanner: banner.optional(),
+    /** Shown once a user has logged in (FTP and FTPS; SFTP has none). */
+    postAuthenticationBanner: banner.optional(),
 });
 
 const bucketKey = z.string().regex(BUCKET_KEY, { error: (i) => `"${String(i.input)}" must be 3-42 lowercase letters, digits or dashes, starting and ending with a letter or digit` });
@@ -163,6 +162,8 @@ const bucketSchema = z.strictObject({
     /** Names this bucket had before: the stack carries its resources over (aliases) instead of replacing them. */
     formerNames: z.array(bucketKey).min(1, "leave it out when the bucket was never renamed").optional(),
     lifecycle: lifecycleSchema.prefault({}),
+    /** Send the bucket's S3 events (Object Created, ...) to EventBridge's default bus in its account. */
+    eventBridge: z.boolean({ error: (i) => `expected true or false, got ${describe(i.input)}` }).default(false),
 });
 
 const userSchema = z.strictObject({
@@ -196,6 +197,46 @@ const bootstrapSchema = z.strictObject({
     accountAccessRoleName: z.string().regex(IAM_ROLE_NAME, { error: (i) => `"${String(i.input)}" is not an IAM role name` }).optional(),
 });
 
+/** A private DNS name for the server's endpoint: a CNAME in a Route 53 private hosted zone, in the hub or another account. */
+const dnsSchema = z.strictObject({
+    recordName: z.string({ error: (i) => `expected a DNS name, got ${describe(i.input)}` }).superRefine((value, ctx) => {
+        const problem = dnsNameProblem(value);
+        if (problem) ctx.addIssue({ code: "custom", message: `"${value}" ${problem}` });
+    }),
+    zoneId: z.string({ error: (i) => `expected a hosted zone id, got ${describe(i.input)}` }).regex(HOSTED_ZONE_ID, {
+        error: (i) => (String(i.input).startsWith("/hostedzone/") ? `write the zone id alone: ${String(i.input).slice("/hostedzone/".length)}` : `"${String(i.input)}" is not a Route 53 hosted zone id (Z and up to 31 capitals or digits)`),
+    }),
+    /** The account key (hub or one of closed-ftp:accounts) whose Route 53 holds the zone. */
+    account: z.string().default(HUB_KEY),
+});
+
+const alarmSettings = (name: AlarmName) => z.strictObject({
+    enabled: z.boolean({ error: (i) => `expected true or false, got ${describe(i.input)}` }).default(true),
+    threshold: z.number({ error: (i) => `expected a number, got ${describe(i.input)}` }).positive("must be more than 0").max(ALARMS[name].maxThreshold, `must be at most ${ALARMS[name].maxThreshold} ${ALARMS[name].unit}`).default(ALARMS[name].threshold),
+    evaluationPeriods: z.number({ error: (i) => `expected a whole number, got ${describe(i.input)}` }).int("must be a whole number").min(1, "must be 1 or more").max(288, "must be at most 288 (a day of 5-minute periods)").default(1),
+});
+
+const email = z.string().max(254, "must be at most 254 characters").regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: (i) => `"${String(i.input)}" is not an email address` });
+
+/** Alarms to an SNS topic: the stack's own (with optional email subscriptions) or an existing one. */
+const alarmsSchema = z.strictObject({
+    topicArn: z.string().regex(SNS_TOPIC_ARN, { error: (i) => `"${String(i.input)}" is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)` }).optional(),
+    emails: z.array(email).min(1, "leave it out for no email subscriptions").superRefine(noDuplicates).optional(),
+    ...Object.fromEntries(ALARM_NAMES.map((name) => [name, alarmSettings(name).prefault({})])) as { [K in AlarmName]: z.ZodPrefault<ReturnType<typeof alarmSettings>> },
+});
+
+/** The organisation's tags, added to every resource's default tags. */
+const tagsSchema = z.record(z.string(), z.unknown()).superRefine((tags, ctx) => {
+    const keys = Object.keys(tags);
+    if (keys.length > MAX_ORGANISATION_TAGS) ctx.addIssue({ code: "custom", message: `${keys.length} tags; at most ${MAX_ORGANISATION_TAGS} fit (AWS takes 50 tags a resource, and closed-ftp sets up to ${50 - MAX_ORGANISATION_TAGS})` });
+    for (const [key, value] of Object.entries(tags)) {
+        const problem = tagKeyProblem(key);
+        if (problem) ctx.addIssue({ code: "custom", path: [key], message: problem });
+        if (typeof value !== "string") ctx.addIssue({ code: "custom", path: [key], message: `expected a string value, got ${describe(value)}${typeof value === "number" || typeof value === "boolean" ? ` (quote it: "${String(value)}")` : ""}` });
+        else if (tagValueProblem(value)) ctx.addIssue({ code: "custom", path: [key], message: tagValueProblem(value) as string });
+    }
+});
+
 /** The closed-ftp:* keys and their schemas; anything else under the namespace is a typo. */
 export const CONFIG_SCHEMA = {
     hub: hubSchema,
@@ -207,6 +248,11 @@ export const CONFIG_SCHEMA = {
     // A Map, not an object: a user called "__proto__" or "constructor" must be a plain key.
     passwords: z.map(z.string(), z.unknown()).default(new Map()),
     bootstrap: bootstrapSchema.optional(),
+    dns: dnsSchema.optional(),
+    alarms: alarmsSchema.prefault({}),
+    /** A CloudWatch dashboard of logins, the IdP, transfers and the alarms. */
+    dashboard: z.boolean({ error: (i) => `expected true or false, got ${describe(i.input)}` }).default(true),
+    tags: tagsSchema.default({}),
 } as const;
 
 const regionSchema = z.string({ error: (i) => (i.input === undefined ? "is required (e.g. pulumi config set aws:region ap-northeast-1)" : `"${String(i.input)}" is not an AWS region name`) })
@@ -444,6 +490,17 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
         });
     });
 
+    const dns = isObject(value.dns) ? value.dns : undefined;
+    const dnsAccount = str(dns?.account) ?? HUB_KEY;
+    if (dns && dnsAccount !== HUB_KEY && !Object.hasOwn(accounts, dnsAccount)) {
+        add(["dns", "account"], `account "${dnsAccount}" is not hub or a key of ${NAMESPACE}:accounts (defined: ${Object.keys(accounts).join(", ") || "none"}): add the zone's account there, like a spoke`);
+    }
+    const alarms = isObject(value.alarms) ? value.alarms : undefined;
+    const topicArn = str(alarms?.topicArn);
+    const topic = topicArn ? SNS_TOPIC_ARN.exec(topicArn) : null;
+    if (topic && region && (topic[2] !== region || topic[1] !== partition)) add(["alarms", "topicArn"], `is in ${topic[2]}, but CloudWatch alarms publish only to topics of their own region, ${region}`);
+    if (topicArn && alarms?.emails !== undefined) add(["alarms", "emails"], "subscribe to the stack's own topic: with topicArn, add the subscriptions to that topic where it is managed");
+
     const passwords = value.passwords instanceof Map ? value.passwords : new Map<string, unknown>();
     for (const [user, password] of passwords) {
         if (!userNames.has(user)) add(["passwords", user], `"${user}" is not a user defined in ${NAMESPACE}:users`);
@@ -490,6 +547,10 @@ function toModel(c: ConfigValue) {
             administratorRoleArns: c.bootstrap.administratorRoleArns ?? [],
             ...(c.bootstrap.accountAccessRoleName ? { accountAccessRoleName: c.bootstrap.accountAccessRoleName } : {}),
         } } : {}),
+        ...(c.dns ? { dns: c.dns } : {}),
+        alarms: c.alarms,
+        dashboard: c.dashboard,
+        tags: c.tags as Record<string, string>,
         /** Plaintext passwords from closed-ftp:passwords (secret config), by user name. */
         passwords: Object.fromEntries([...c.passwords].map(([user, password]) => [user, String(password)])),
     };

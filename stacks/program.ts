@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { ClosedFtpServer, CrossAccountBucket, FtpUser, IsolatedVpc } from "../infra";
+import { ClosedFtpServer, CrossAccountBucket, FtpMonitoring, FtpUser, IsolatedVpc } from "../infra";
 import { isolatedSubnetCidr } from "../infra/isolated-vpc";
 import { EndpointService, HUB_KEY, partitionOf } from "../infra/model";
 import { StackOutputsModel } from "../infra/stack-outputs";
@@ -28,7 +28,8 @@ function accountProvider(account: AccountModel, model: StackModel, stack: string
         allowedAccountIds: [account.accountId],
         assumeRoles: roleArn ? [{ roleArn, sessionName: `closed-ftp-${stack}`.slice(0, 64) }] : undefined,
         // The deploy roles' conditions match Project and Stack: every taggable resource carries both.
-        defaultTags: { tags: { [PROJECT_TAG.key]: PROJECT_TAG.value, [STACK_TAG_KEY]: stack, Account: account.key } },
+        // The organisation's tags first: closed-ftp's own keys are reserved (the config refuses them).
+        defaultTags: { tags: { ...model.tags, [PROJECT_TAG.key]: PROJECT_TAG.value, [STACK_TAG_KEY]: stack, Account: account.key } },
     });
 }
 
@@ -144,6 +145,23 @@ async function lookUpNetwork(model: StackModel, hub: aws.Provider): Promise<Reso
     };
 }
 
+/** The private hosted zone of closed-ftp:dns, as Route 53 answers it in the zone's account, checked before anything is created. */
+async function lookUpDns(model: StackModel, providers: Map<string, aws.Provider>): Promise<{ zoneName: string } | undefined> {
+    const dns = model.dns;
+    if (!dns) return undefined;
+    const issues: ConfigIssue[] = [];
+    const account = dns.account === HUB_KEY ? model.hub : model.spokes.find((s) => s.key === dns.account);
+    const zone = await lookUp(`hosted zone ${dns.zoneId} in account ${account?.accountId ?? dns.account}`, () =>
+        aws.route53.getZone({ zoneId: dns.zoneId }, { provider: providers.get(dns.account) }), issues, `${NAMESPACE}:dns.zoneId`);
+    if (zone) {
+        const zoneName = zone.name.replace(/\.$/, "").toLowerCase();
+        if (!zone.privateZone) issues.push({ path: `${NAMESPACE}:dns.zoneId`, message: `zone ${dns.zoneId} (${zoneName}) is public: the endpoint's private addresses belong in a private hosted zone, which only the VPCs it is associated with (and resolvers forwarding to them) can see` });
+        if (dns.recordName !== zoneName && !dns.recordName.endsWith(`.${zoneName}`)) issues.push({ path: `${NAMESPACE}:dns.recordName`, message: `"${dns.recordName}" is not in zone ${dns.zoneId} (${zoneName}): name a host under ${zoneName}` });
+        if (issues.length === 0) return { zoneName };
+    }
+    throw new ConfigValidationError(issues);
+}
+
 export interface ProgramOptions {
     credentials?: Credentials;
     /** The stack's name; default the running stack's. */
@@ -164,6 +182,7 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
     const randomProvider = new random.Provider("random", {});
 
     const net = await lookUpNetwork(model, hubProvider);
+    await lookUpDns(model, providers);
     // One secret seed for every user's salt and generated password: a user costs no random resource.
     const credentialSeed = new random.RandomBytes("credential-seed", { length: 32 }, { provider: randomProvider });
     const vpc = net.kind === "new"
@@ -185,7 +204,34 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
         logRetentionDays: model.server.logRetentionDays,
         securityPolicyName: model.server.securityPolicyName,
         idpReservedConcurrency: model.server.idpReservedConcurrency,
+        preAuthenticationBanner: model.server.preAuthenticationBanner,
+        postAuthenticationBanner: model.server.postAuthenticationBanner,
+        // Transfer's console links the name to its zone only in the server's own account.
+        customHostname: model.dns ? { name: model.dns.recordName, ...(model.dns.account === HUB_KEY ? { route53HostedZoneId: model.dns.zoneId } : {}) } : undefined,
         naming,
+    }, { provider: hubProvider });
+
+    // An alias to the endpoint's regional name: it follows the endpoint's addresses, in any account's zone.
+    const dnsRecord = model.dns ? new aws.route53.Record("endpoint-dns", {
+        zoneId: model.dns.zoneId,
+        name: model.dns.recordName,
+        type: "A",
+        aliases: [{ name: server.endpointDnsName, zoneId: server.endpointHostedZoneId, evaluateTargetHealth: false }],
+    }, { provider: providers.get(model.dns.account) }) : undefined;
+
+    const monitoring = new FtpMonitoring("monitoring", {
+        stack,
+        accountId: model.hub.accountId,
+        region: model.region,
+        partition,
+        serverId: server.serverId,
+        idpFunctionName: server.idpFunctionName,
+        idpLogGroupName: server.idpLogGroupName,
+        transferLogGroupName: server.transferLogGroupName,
+        alarms: model.alarms,
+        topicArn: model.alarms.topicArn,
+        emails: model.alarms.emails,
+        dashboard: model.dashboard,
     }, { provider: hubProvider });
 
     const buckets = new Map(estate.buckets.map((b) => {
@@ -200,6 +246,7 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
             bucketName: b.physicalName,
             removalPolicy: b.removalPolicy,
             lifecycle: b.lifecycle,
+            eventBridge: b.eventBridge,
             naming,
         }, {
             provider: providers.get(b.account),
@@ -236,7 +283,12 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
         serverId: server.serverId,
         serverArn: server.serverArn,
         endpointDnsName: server.endpointDnsName,
+        endpointPrivateIps: server.endpointPrivateIps,
+        ...(dnsRecord ? { endpointHostname: dnsRecord.fqdn } : {}),
         vpcEndpointId: server.vpcEndpointId,
+        alarmTopicArn: monitoring.topicArn,
+        alarms: pulumi.all(monitoring.alarmNames),
+        ...(monitoring.dashboardName ? { dashboardName: monitoring.dashboardName } : {}),
         vpcId: vpc ? vpc.vpcId : net.vpcId as string,
         ...(vpc ? { subnets: Object.fromEntries(net.availabilityZones.map((zone, i) => [zone, { subnetId: vpc.subnetIds[i], routeTableId: vpc.routeTableIds[i], cidrBlock: isolatedSubnetCidr(net.cidrBlocks[0], i) }])) } : {}),
         idpFunctionName: server.idpFunctionName,
@@ -257,6 +309,7 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
             account: account.key,
             accountId: account.accountId,
             encryption: b.encryption,
+            eventBridge: b.eventBridge,
             accessRoleArn: bucket.accessRoleArn,
             accessRoleUniqueId: bucket.accessRoleUniqueId,
             ...(bucket.kmsKeyArn ? { kmsKeyArn: bucket.kmsKeyArn } : {}),

@@ -42,7 +42,8 @@ describe("the bootstrap (bootstrap/), planned offline", () => {
         const roles = of("aws:iam/role:Role").filter((r) => /-(deploy|preview)$/.test(r.name) && !r.name.startsWith("ci-")).map((r) => String(r.state.arn)).sort();
         const assumed = main.cloud.byType("pulumi:providers:aws").map((p) => (JSON.parse(String(p.inputs.assumeRoles)) as { roleArn: string }[])[0].roleArn);
         for (const arn of assumed) assert.ok(roles.includes(arn), `${arn} is not created by the bootstrap`);
-        assert.strictEqual(roles.length, 6);
+        // A deploy and a preview role in each of the four accounts (the network account holds only the DNS record).
+        assert.strictEqual(roles.length, 8);
         for (const r of of("aws:iam/role:Role")) assert.strictEqual(r.inputs.path, "/closed-ftp-bootstrap/", r.name);
     });
 
@@ -91,7 +92,7 @@ describe("the bootstrap (bootstrap/), planned offline", () => {
         const outputs = renderPlan(run.document, false).outputs as Record<string, Record<string, unknown>>;
         assert.strictEqual(outputs.backendUrl, `s3://closed-ftp-state-dev-${HUB}?region=ap-northeast-1`);
         assert.strictEqual(outputs.secretsProvider, "awskms://alias/closed-ftp-dev-secrets?region=ap-northeast-1");
-        assert.deepStrictEqual(Object.keys(outputs.accounts).sort(), ["analytics", "archive", "hub"]);
+        assert.deepStrictEqual(Object.keys(outputs.accounts).sort(), ["analytics", "archive", "hub", "network"]);
         assert.deepStrictEqual(Object.keys(outputs.githubEnvironments).sort(), ["dev", "dev-preview", "dev-smoke"]);
         assert.match(String((outputs.githubEnvironments.dev as Record<string, string>).AWS_DEPLOY_ROLE_ARN), /:role\/closed-ftp-bootstrap\/closed-ftp-dev-ci-deploy$/);
         assert.match(summarizePlan(run, false), /^Offline plan of the bootstrap \(closed-ftp-bootstrap\) of stack "dev"/);

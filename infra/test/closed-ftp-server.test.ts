@@ -1,9 +1,11 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ClosedFtpServer, ClosedFtpServerArgs } from "../closed-ftp-server";
+import { certificateProblem, ClosedFtpServer, ClosedFtpServerArgs } from "../closed-ftp-server";
 import { buildIdpBundle } from "../../idp-lambda/build";
-import { MockCloud } from "../../plan/mock-cloud";
+import { MockCertificate, MockCloud } from "../../plan/mock-cloud";
 import { InProcessCloud, promiseOf } from "../../plan/mock-cloud/in-process";
+import { revealSecrets } from "../../plan/mock-cloud";
+import { ConfigValidationError } from "../config-error";
 import { HUB_ACCOUNT, onMockCloud, parsePolicy, REGION } from "./harness";
 
 const VPC = "vpc-0123456789abcdef0";
@@ -16,7 +18,11 @@ function serverArgs(overrides: Partial<ClosedFtpServerArgs> = {}): ClosedFtpServ
     };
 }
 
-async function deployServer(overrides: Partial<ClosedFtpServerArgs> = {}) {
+/** The hub VPC as the mock's look-ups see it: the server's endpoint has an interface in each subnet. */
+const WORLD = { vpcs: { [VPC]: { cidrBlocks: ["10.80.0.0/16"], subnets: { [SUBNETS[0]]: "ap-northeast-1a", [SUBNETS[1]]: "ap-northeast-1c" } } } };
+const CERTIFICATE = `arn:aws:acm:${REGION}:${HUB_ACCOUNT}:certificate/0c5f8f0e-1111-4222-8333-444455556666`;
+
+async function deployServer(overrides: Partial<ClosedFtpServerArgs> = {}, certificates: Record<string, MockCertificate> = {}) {
     return onMockCloud(async ({ hub }) => {
         const server = new ClosedFtpServer("ftp", serverArgs(overrides), { provider: hub });
         return {
@@ -27,8 +33,10 @@ async function deployServer(overrides: Partial<ClosedFtpServerArgs> = {}) {
             idpRoleArn: await promiseOf(server.idpRoleArn),
             idpFunctionName: await promiseOf(server.idpFunctionName),
             secretPrefix: await promiseOf(server.secretPrefix),
+            endpointPrivateIps: await promiseOf(server.endpointPrivateIps),
+            endpointHostedZoneId: await promiseOf(server.endpointHostedZoneId),
         };
-    });
+    }, { ...WORLD, certificates });
 }
 
 function ingressRules(cloud: MockCloud, securityGroupId: unknown) {
@@ -161,8 +169,51 @@ describe("ClosedFtpServer", () => {
         }
     });
 
-    it("asks AWS nothing per call beyond resolving its own endpoint", () => {
-        assert.deepStrictEqual(run.cloud.invokes.map((i) => i.token), ["aws:ec2/getVpcEndpoint:getVpcEndpoint"]);
+    it("asks AWS nothing per call beyond resolving its own endpoint and its interfaces", () => {
+        assert.deepStrictEqual(run.cloud.invokes.map((i) => i.token), ["aws:ec2/getVpcEndpoint:getVpcEndpoint", ...Array(SUBNETS.length).fill("aws:ec2/getNetworkInterface:getNetworkInterface")]);
+    });
+
+    it("gives the endpoint's private address in each zone, from its network interfaces, and the zone of its DNS name", () => {
+        assert.deepStrictEqual(Object.keys(run.result.endpointPrivateIps), ["ap-northeast-1a", "ap-northeast-1c"]);
+        Object.values(run.result.endpointPrivateIps).forEach((ip, i) => assert.match(ip, new RegExp(`^10\\.80\\.${i}\\.\\d+$`)));
+        assert.match(run.result.endpointHostedZoneId, /^Z[A-Z0-9]+$/);
+    });
+
+    it("shows the banners before and after login, as Transfer takes them", async () => {
+        const { cloud } = await deployServer({ preAuthenticationBanner: "Authorised partners only.", postAuthenticationBanner: "Files are kept 30 days.\nCall ops on failure." });
+        const server = cloud.find("aws:transfer/server:Server", "ftp");
+        assert.deepStrictEqual([server.inputs.preAuthenticationLoginBanner, server.inputs.postAuthenticationLoginBanner].map((b) => revealSecrets(b, true)), ["Authorised partners only.", "Files are kept 30 days.\nCall ops on failure."]);
+        assert.strictEqual(run.cloud.find("aws:transfer/server:Server", "ftp").inputs.preAuthenticationLoginBanner, undefined);
+    });
+
+    it("carries Transfer's custom-hostname tags, the zone's only where the zone is the server's account's", async () => {
+        const { cloud } = await deployServer({ customHostname: { name: "ftp.corp.example.com", route53HostedZoneId: "Z0123456789ABCDEFGHIJ" } });
+        const tags = cloud.find("aws:transfer/server:Server", "ftp").inputs.tags as Record<string, string>;
+        assert.deepStrictEqual([tags["transfer:customHostname"], tags["transfer:route53HostedZoneId"]], ["ftp.corp.example.com", "/hostedzone/Z0123456789ABCDEFGHIJ"]);
+        const crossAccount = await deployServer({ customHostname: { name: "ftp.corp.example.com" } });
+        const other = crossAccount.cloud.find("aws:transfer/server:Server", "ftp").inputs.tags as Record<string, string>;
+        assert.deepStrictEqual([other["transfer:customHostname"], other["transfer:route53HostedZoneId"]], ["ftp.corp.example.com", undefined]);
+    });
+
+    it("serves FTPS under the private name when the certificate names it, a wildcard's one label included", async () => {
+        for (const certificate of [{ domainName: "ftp.corp.example.com" }, { domainName: "corp.example.com", subjectAlternativeNames: ["corp.example.com", "*.corp.example.com"] }]) {
+            const { cloud } = await deployServer({ protocols: ["FTPS"], certificateArn: CERTIFICATE, customHostname: { name: "ftp.corp.example.com" } }, { [CERTIFICATE]: certificate });
+            assert.strictEqual(cloud.find("aws:transfer/server:Server", "ftp").inputs.certificate, CERTIFICATE);
+            assert.ok(cloud.resources.some((r) => r.read && r.type === "aws:acm/certificate:Certificate"), "the certificate is read, not managed");
+        }
+    });
+
+    it("refuses a certificate that does not name the private name, as the plan reads it back from the runner's log", () => {
+        assert.strictEqual(certificateProblem(CERTIFICATE, ["corp.example.com", "*.corp.example.com"], "ftp.corp.example.com"), undefined);
+        for (const names of [["sftp.corp.example.com"], ["*.example.com"], ["*.ftp.corp.example.com"], []]) {
+            const refused = certificateProblem(CERTIFICATE, names, "ftp.corp.example.com");
+            assert.ok(refused instanceof ConfigValidationError, names.join());
+            assert.deepStrictEqual(refused.issues.map((i) => i.path), ["closed-ftp:server.certificateArn"]);
+            assert.strictEqual(refused.issues[0].message, `certificate ${CERTIFICATE} names ${names.join(", ") || "nothing"}, not ftp.corp.example.com (closed-ftp:dns.recordName): FTPS clients would refuse it`);
+            // Thrown in the server's certificate input, the runner logs it inside the engine's words, a stack trace after.
+            const logged = `Error serializing arguments for invoke aws:ec2/getVpcEndpoint:getVpcEndpoint: ConfigValidationError: error serializing property "certificate": ${refused.message}\n    at <anonymous> (infra/closed-ftp-server.ts:265:27)`;
+            assert.deepStrictEqual(ConfigValidationError.fromMessage(logged)?.issues, refused.issues);
+        }
     });
 
     it("runs the IdP Lambda outside the VPC without a Secrets Manager endpoint when told to", async () => {

@@ -236,6 +236,41 @@ const CALLS: Record<string, (r: PlanResource, seen: Seen) => Call[]> = {
         { action: "ec2:CreateTags", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
         ...["ec2:RevokeSecurityGroupIngress", "ec2:RevokeSecurityGroupEgress"].map((action) => ({ action, resource: String(r.state.arn), context: resourceTags(seen.tags(r)) })),
     ],
+    // sns/topic.go: created with its tags, read by its attributes, deleted by its ARN.
+    "aws:sns/topic:Topic": (r, seen) => [
+        { action: "sns:CreateTopic", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+        { action: "sns:TagResource", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+        ...["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListTagsForResource", "sns:DeleteTopic"].map((action) => ({ action, resource: String(r.state.arn) })),
+    ],
+    "aws:sns/topicPolicy:TopicPolicy": (r) => ["sns:SetTopicAttributes", "sns:GetTopicAttributes"].map((action) => ({ action, resource: String(r.inputs.arn) })),
+    "aws:sns/topicSubscription:TopicSubscription": (r) => [
+        { action: "sns:Subscribe", resource: String(r.inputs.topic), context: { "sns:Protocol": String(r.inputs.protocol), "sns:Endpoint": String(r.inputs.endpoint) } },
+        ...["sns:GetSubscriptionAttributes", "sns:SetSubscriptionAttributes", "sns:ListSubscriptionsByTopic", "sns:Unsubscribe"].map((action) => ({ action, resource: String(r.inputs.topic) })),
+    ],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (r, seen) => [
+        { action: "cloudwatch:PutMetricAlarm", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "cloudwatch:AlarmActions": [...(r.inputs.alarmActions as string[]), ...(r.inputs.okActions as string[])] } },
+        { action: "cloudwatch:TagResource", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+        ...["cloudwatch:DescribeAlarms", "cloudwatch:ListTagsForResource", "cloudwatch:DeleteAlarms"].map((action) => ({ action, resource: String(r.state.arn) })),
+    ],
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": (r, seen) => {
+        const group = seen.byName("aws:cloudwatch/logGroup:LogGroup", r.inputs.logGroupName) as PlanResource;
+        return ["logs:PutMetricFilter", "logs:DescribeMetricFilters", "logs:DeleteMetricFilter"].map((action) => ({ action, resource: `${String(group.state.arn)}:*` }));
+    },
+    "aws:cloudwatch/dashboard:Dashboard": (r) => ["cloudwatch:PutDashboard", "cloudwatch:GetDashboard", "cloudwatch:DeleteDashboards"].map((action) => ({ action, resource: String(r.state.dashboardArn) })),
+    "aws:s3/bucketNotification:BucketNotification": (r, seen) => bucketCalls(seen, r, ["s3:PutBucketNotification", "s3:GetBucketNotification"]),
+    // route53/record.go: the zone, one change of this record, the change's status, the zone's records.
+    "aws:route53/record:Record": (r) => {
+        const zone = `arn:aws:route53:::hostedzone/${String(r.inputs.zoneId)}`;
+        const change = (action: string) => ({
+            action: "route53:ChangeResourceRecordSets", resource: zone,
+            context: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [String(r.inputs.name)], "route53:ChangeResourceRecordSetsRecordTypes": [String(r.inputs.type)], "route53:ChangeResourceRecordSetsActions": [action] },
+        });
+        return [
+            { action: "route53:GetHostedZone", resource: zone }, change("CREATE"), change("UPSERT"), change("DELETE"),
+            { action: "route53:GetChange", resource: "arn:aws:route53:::change/C0123456789ABCDEFGHIJ" },
+            { action: "route53:ListResourceRecordSets", resource: zone },
+        ];
+    },
 };
 
 /** Resource types with no AWS calls: the random seed. */
@@ -380,6 +415,10 @@ describe("each account's deploy role, proven by evaluation against the program's
             ["a public server", { action: "transfer:CreateServer", resource: "*", context: { "transfer:RequestServerEndpointType": "PUBLIC", "transfer:RequestServerProtocols": ["FTP"], "aws:RequestTag/Project": "closed-ftp", "aws:RequestTag/Stack": "dev" } }],
             ["an SFTP server", { action: "transfer:CreateServer", resource: "*", context: { "transfer:RequestServerEndpointType": "VPC", "transfer:RequestServerProtocols": ["SFTP"], "aws:RequestTag/Project": "closed-ftp", "aws:RequestTag/Stack": "dev" } }],
             ["another stack's server", { action: "transfer:DeleteServer", resource: `arn:aws:transfer:${REGION}:${HUB}:server/s-0123456789abcdef0`, context: { "aws:ResourceTag/Project": "closed-ftp", "aws:ResourceTag/Stack": "prod" } }],
+            ["an alarm whose action terminates instances", { action: "cloudwatch:PutMetricAlarm", resource: `arn:aws:cloudwatch:${REGION}:${HUB}:alarm:closed-ftp-dev-failedLogins`, context: { "cloudwatch:AlarmActions": [`arn:aws:automate:${REGION}:ec2:terminate`] } }],
+            ["an alarm of another stack", { action: "cloudwatch:DeleteAlarms", resource: `arn:aws:cloudwatch:${REGION}:${HUB}:alarm:closed-ftp-prod-failedLogins` }],
+            ["another stack's dashboard", { action: "cloudwatch:PutDashboard", resource: `arn:aws:cloudwatch::${HUB}:dashboard/closed-ftp-prod` }],
+            ["another topic", { action: "sns:SetTopicAttributes", resource: `arn:aws:sns:${REGION}:${HUB}:payroll-alerts` }],
             ["a log group outside the stack's prefix", { action: "logs:DeleteLogGroup", resource: `arn:aws:logs:${REGION}:${HUB}:log-group:/aws/lambda/payroll` }],
         ];
         for (const [title, call] of cases) {
@@ -388,6 +427,22 @@ describe("each account's deploy role, proven by evaluation against the program's
                 assert.notStrictEqual(outcome, "Allowed", `${call.action} ${call.resource}`);
             });
         }
+    });
+
+    it("lets the zone's account change the endpoint's record and no other", async () => {
+        const NETWORK = "444444444444";
+        const policies = variants[0].policies.get(NETWORK) as PolicyDocument[];
+        const record = variants[0].plan.document.resources.find((r) => r.type === "aws:route53/record:Record") as PlanResource;
+        const zone = `arn:aws:route53:::hostedzone/${String(record.inputs.zoneId)}`;
+        const change = (name: string, type: string, zoneArn = zone): Call => ({
+            action: "route53:ChangeResourceRecordSets", resource: zoneArn,
+            context: { "route53:ChangeResourceRecordSetsNormalizedRecordNames": [name], "route53:ChangeResourceRecordSetsRecordTypes": [type], "route53:ChangeResourceRecordSetsActions": ["UPSERT"] },
+        });
+        const outcomes = await Promise.all([change(String(record.inputs.name), "A"), change("www.corp.example.com", "A"), change(String(record.inputs.name), "TXT"), change(String(record.inputs.name), "A", "arn:aws:route53:::hostedzone/ZOTHERZONE0000")]
+            .map(async (call) => evaluate(await requestOf(call, NETWORK, policies))));
+        assert.deepStrictEqual(outcomes.map((o) => o === "Allowed"), [true, false, false, false]);
+        // The network account's role holds nothing else of the estate's.
+        assert.notStrictEqual(await evaluate(await requestOf({ action: "s3:PutBucketPolicy", resource: "arn:aws:s3:::closed-ftp-dev-inbox-a338cf70" }, NETWORK, policies)), "Allowed");
     });
 
     it("names only real actions, each condition key one AWS evaluates for it (the service authorization reference)", async () => {

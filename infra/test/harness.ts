@@ -1,7 +1,7 @@
 // Runs component code on a fresh mock cloud with a hub and a spoke provider.
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import { MockVpc } from "../../plan/mock-cloud";
+import { MockCertificate, MockVpc } from "../../plan/mock-cloud";
 import { InProcessCloud } from "../../plan/mock-cloud/in-process";
 
 export const HUB_ACCOUNT = "111111111111";
@@ -14,8 +14,8 @@ export interface Accounts {
     random: random.Provider;
 }
 
-export async function onMockCloud<T>(program: (accounts: Accounts) => T | Promise<T>, world: { vpcs?: Record<string, MockVpc> } = {}): Promise<{ cloud: InProcessCloud; result: T }> {
-    const cloud = await InProcessCloud.install({ stack: "test", vpcs: world.vpcs });
+export async function onMockCloud<T>(program: (accounts: Accounts) => T | Promise<T>, world: { vpcs?: Record<string, MockVpc>; certificates?: Record<string, MockCertificate> } = {}): Promise<{ cloud: InProcessCloud; result: T }> {
+    const cloud = await InProcessCloud.install({ stack: "test", vpcs: world.vpcs, certificates: world.certificates });
     const accounts = {
         hub: new aws.Provider("hub", { region: REGION, allowedAccountIds: [HUB_ACCOUNT] }),
         spoke: new aws.Provider("spoke", { region: REGION, allowedAccountIds: [SPOKE_ACCOUNT] }),

@@ -26,7 +26,14 @@ export interface MockCloudOptions {
      * ("transfer.server", "sts"); a service not listed is offered in every zone of the region.
      */
     endpointServiceZones?: Record<string, string[]>;
+    /** The Route 53 hosted zones that exist, by id: their name and whether they are private. Any other id is not found. */
+    hostedZones?: Record<string, MockHostedZone>;
+    /** The ACM certificates that exist, by ARN: the names they cover. Any other ARN is not found. */
+    certificates?: Record<string, MockCertificate>;
 }
+
+export interface MockHostedZone { name: string; privateZone: boolean }
+export interface MockCertificate { domainName: string; subjectAlternativeNames?: string[] }
 
 /** An existing VPC as the look-ups see it. */
 export interface MockVpc {
@@ -147,7 +154,34 @@ export class MockCloud {
             vpcs: options.vpcs ?? {},
             firstPreview: options.firstPreview ?? false,
             endpointServiceZones: options.endpointServiceZones ?? {},
+            hostedZones: options.hostedZones ?? {},
+            certificates: options.certificates ?? {},
         };
+    }
+
+    /** The subnets a Transfer server's endpoint was given, by the endpoint's id: its network interfaces. */
+    private readonly serverEndpointSubnets = new Map<string, string[]>();
+
+    /** An interface's zone and private address in a subnet: a created subnet's own, or an existing one's in its VPC. */
+    private networkInterface(id: string): Record<string, unknown> {
+        for (const [endpointId, subnetIds] of this.serverEndpointSubnets) {
+            const index = subnetIds.findIndex((subnetId) => endpointInterfaceId(endpointId, subnetId) === id);
+            if (index < 0) continue;
+            const subnetId = subnetIds[index];
+            const created = this.resources.find((r) => r.type === "aws:ec2/subnet:Subnet" && r.state.id === subnetId);
+            const existing = Object.entries(this.options.vpcs).find(([, vpc]) => subnetId in vpc.subnets);
+            const zone = created ? String(created.inputs.availabilityZone) : existing ? existing[1].subnets[subnetId] : undefined;
+            if (zone === undefined) break;
+            // A created subnet's CIDR, or a /24 of an existing VPC's primary block per subnet.
+            const cidr = created ? String(created.inputs.cidrBlock) : `${(existing as [string, MockVpc])[1].cidrBlocks[0].split(".").slice(0, 2).join(".")}.${index}.0/24`;
+            const octets = cidr.split("/")[0].split(".").map(Number);
+            const host = 4 + (parseInt(hexOf(`${id}|ip`, 2), 16) % 200);
+            return {
+                id, subnetId, availabilityZone: zone, privateIp: `${octets[0]}.${octets[1]}.${octets[2]}.${octets[3] + host}`, interfaceType: "vpc_endpoint",
+                vpcId: created ? String(created.inputs.vpcId) : (existing as [string, MockVpc])[0], description: `VPC Endpoint Interface ${endpointId}`,
+            };
+        }
+        throw new MockCloudRefusal(`no matching EC2 Network Interface found (mock cloud: no interface ${id})`);
     }
 
     /** Everything the cloud or the engine refused, one line each. */
@@ -210,7 +244,8 @@ export class MockCloud {
         const state = { ...inputs, ...shape.computed };
         // AWS sees secret values in the clear: so do the rules (a session policy lives in a secret).
         const plain = revealSecrets(inputs, true) as Record<string, unknown>;
-        const violations = check({ type: req.type, name: req.name, accountId: placement.accountId, inputs: plain, state: { id: shape.id, ...state } }, this.tally);
+        const defaultTags = this.defaultTagsOf(req.providerRef);
+        const violations = check({ type: req.type, name: req.name, accountId: placement.accountId, inputs: plain, state: { id: shape.id, ...state }, ...(defaultTags ? { defaultTags } : {}) }, this.tally);
         if (violations.length > 0) {
             this.violations.push(...violations);
             throw new MockCloudRefusal(violations.map(describeViolation).join("\n"));
@@ -218,7 +253,19 @@ export class MockCloud {
         // A first preview creates nothing: the engine answers the inputs and no id, and the SDK takes
         // every output the answer lacks as unknown.
         if (this.options.firstPreview) return { id: "", state: { ...inputs } };
+        if (req.type === "aws:transfer/server:Server") {
+            const details = (state.endpointDetails ?? {}) as { vpcEndpointId?: string; subnetIds?: unknown[] };
+            if (details.vpcEndpointId) this.serverEndpointSubnets.set(details.vpcEndpointId, (details.subnetIds ?? []).map(String));
+        }
         return { id: shape.id, state };
+    }
+
+    /** The default tags of a provider reference's AWS provider (inputs arrive as JSON on the wire). */
+    private defaultTagsOf(providerRef: string | undefined): Record<string, string> | undefined {
+        const provider = this.resources.find((r) => r.urn === providerUrnOf(providerRef));
+        const raw = unwrapSecret(provider?.inputs.defaultTags);
+        const parsed = typeof raw === "string" ? (JSON.parse(raw) as { tags?: Record<string, string> }) : (raw as { tags?: Record<string, string> } | undefined);
+        return parsed?.tags;
     }
 
     /** The account, region and partition of a provider reference ("urn::id"), or of the default provider. */
@@ -283,6 +330,10 @@ export class MockCloud {
                 }
             }
         }
+        const certificate = type === "aws:acm/certificate:Certificate" ? this.options.certificates[id] : undefined;
+        if (certificate) {
+            return { arn: id, domainName: certificate.domainName, subjectAlternativeNames: certificate.subjectAlternativeNames ?? [certificate.domainName], status: "ISSUED", type: "IMPORTED" };
+        }
         throw new MockCloudRefusal(`mock cloud: cannot read ${type} ${id}: it does not exist in account ${placement.accountId}`);
     }
 
@@ -314,6 +365,7 @@ export class MockCloud {
                     vpcEndpointType: "Interface",
                     state: "available",
                     ownerId: accountId,
+                    networkInterfaceIds: (this.serverEndpointSubnets.get(id) ?? []).map((subnetId) => endpointInterfaceId(id, subnetId)),
                     arn: `arn:${partition}:ec2:${region}:${accountId}:vpc-endpoint/${id}`,
                     serviceName: `com.amazonaws.vpce.${region}.vpce-svc-${hexOf(`${id}|svc`, 17)}`,
                     dnsEntries: [{ dnsName: vpcEndpointDnsName(id, region, `vpce-svc-${hexOf(`${id}|svc`, 17)}`), hostedZoneId: vpcEndpointHostedZoneId(id) }],
@@ -361,10 +413,38 @@ export class MockCloud {
                 const zones = zonesOf(region);
                 return { id: region, names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.id), groupNames: [region] };
             }
+            case "aws:ec2/getNetworkInterface:getNetworkInterface":
+                return this.networkInterface(String(inputs.id ?? ""));
+            case "aws:route53/getZone:getZone": {
+                const zoneId = String(inputs.zoneId ?? "");
+                const zone = this.options.hostedZones[zoneId];
+                // The provider's words for a zone id Route 53 does not know (or this account cannot see).
+                if (!zone) throw new MockCloudRefusal(`reading Route 53 Hosted Zone (${zoneId}): couldn't find resource (mock cloud: no zone ${zoneId} in account ${accountId})`);
+                return { id: zoneId, zoneId, name: zone.name, privateZone: zone.privateZone, arn: `arn:${partition}:route53:::hostedzone/${zoneId}`, nameServers: [], resourceRecordSetCount: 2, tags: {} };
+            }
             default:
                 throw new MockCloudRefusal(`mock cloud: unknown invoke ${token}; teach plan/mock-cloud what AWS answers`);
         }
     }
+}
+
+/** The network interface AWS gives an interface endpoint in one subnet. */
+function endpointInterfaceId(endpointId: string, subnetId: string): string {
+    return `eni-${hexOf(`${endpointId}|${subnetId}`, 17)}`;
+}
+
+/**
+ * The offline plan's assumption about closed-ftp:dns and the FTPS certificate: the zone exists, is
+ * private and is the record's parent domain; the certificate names the record. Tests pass their own.
+ */
+export function dnsWorldAsDeclared(dns: unknown, server: unknown): { hostedZones: Record<string, MockHostedZone>; certificates: Record<string, MockCertificate> } {
+    const d = (typeof dns === "object" && dns !== null ? dns : {}) as { recordName?: unknown; zoneId?: unknown };
+    const s = (typeof server === "object" && server !== null ? server : {}) as { certificateArn?: unknown };
+    const recordName = typeof d.recordName === "string" ? d.recordName : undefined;
+    return {
+        hostedZones: recordName && typeof d.zoneId === "string" ? { [d.zoneId]: { name: recordName.split(".").slice(1).join("."), privateZone: true } } : {},
+        certificates: typeof s.certificateArn === "string" ? { [s.certificateArn]: { domainName: recordName ?? "ftp.example.com" } } : {},
+    };
 }
 
 /**

@@ -1,6 +1,7 @@
 // What AWS refuses, as one table: a row per rule, each with the AWS page it comes from. The mock
 // cloud checks every registration against it, so a plan fails where a real deployment would.
-import { s3BucketNameProblem, secretsmanagerSecretNameProblem } from "../../infra/model";
+import { UNKNOWN } from "./wire";
+import { BANNER_MAX_LENGTH, BANNER_PATTERN, dnsNameProblem, s3BucketNameProblem, secretsmanagerSecretNameProblem } from "../../infra/model";
 
 /** What a rule sees of one registration: its type, logical name, inputs, the values the mock computed, and its account. */
 export interface Registration {
@@ -10,6 +11,8 @@ export interface Registration {
     inputs: Record<string, unknown>;
     /** The mock cloud's computed state (names AWS or Pulumi would give, ids). */
     state: Record<string, unknown>;
+    /** The default tags of the resource's provider, which AWS receives with the resource's own. */
+    defaultTags?: Record<string, string>;
 }
 
 /** Running totals that span registrations (a role's inline policies, a group's rules). */
@@ -25,7 +28,7 @@ export class Tally {
 
 export interface Rule {
     id: string;
-    /** The resource type the rule applies to. */
+    /** The resource type the rule applies to ("*": every AWS resource). */
     type: string;
     /** What is measured, in words ("role name length"). */
     what: string;
@@ -47,8 +50,9 @@ const VPC_QUOTAS = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-
 const LAMBDA_QUOTAS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html";
 const S3_NAMING = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html";
 
+/** A string input, or undefined when there is none or it is not known yet (a first preview's computed value). */
 function text(value: unknown): string | undefined {
-    return typeof value === "string" ? value : undefined;
+    return typeof value === "string" && value !== UNKNOWN ? value : undefined;
 }
 
 /** IAM counts policy sizes without white space. */
@@ -85,6 +89,26 @@ function groupsPerInterface(type: string, where: string, pick: (inputs: Record<s
         },
     };
 }
+
+const CLOUDWATCH_ALARM_API = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html";
+const CLOUDWATCH_DASHBOARD_BODY = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html";
+const CLOUDWATCH_QUOTAS = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_limits.html";
+const METRIC_FILTER_API = "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html";
+const ROUTE53_NAMES = "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html";
+const TAGGING = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html";
+
+/** A dashboard body's widgets, or undefined when it is not one. */
+function widgetsOf(body: unknown): Record<string, unknown>[] | undefined {
+    if (text(body) === undefined) return undefined;
+    try {
+        const parsed = JSON.parse(body) as { widgets?: unknown };
+        return Array.isArray(parsed.widgets) ? parsed.widgets as Record<string, unknown>[] : [];
+    } catch {
+        return undefined;
+    }
+}
+
+const metricsOf = (widget: Record<string, unknown>) => list((widget.properties as Record<string, unknown> | undefined)?.metrics).length;
 
 export const RULES: readonly Rule[] = [
     {
@@ -222,6 +246,87 @@ export const RULES: readonly Rule[] = [
             return Object.entries(variables).reduce((sum, [k, v]) => sum + bytes(k) + bytes(String(v)), 0);
         },
     },
+    {
+        id: "cloudwatch-alarm-name-length", type: "aws:cloudwatch/metricAlarm:MetricAlarm", what: "alarm name length", limit: 255, source: CLOUDWATCH_ALARM_API,
+        measure: (r) => text(r.state.name)?.length,
+    },
+    {
+        id: "cloudwatch-alarm-description-length", type: "aws:cloudwatch/metricAlarm:MetricAlarm", what: "alarm description length", limit: 1024, source: CLOUDWATCH_ALARM_API,
+        measure: (r) => text(r.inputs.alarmDescription)?.length,
+    },
+    {
+        id: "cloudwatch-alarm-actions", type: "aws:cloudwatch/metricAlarm:MetricAlarm", what: "actions of one alarm state (alarm, OK or insufficient data)", limit: 5, source: CLOUDWATCH_ALARM_API,
+        measure: (r) => Math.max(list(r.inputs.alarmActions).length, list(r.inputs.okActions).length, list(r.inputs.insufficientDataActions).length),
+    },
+    {
+        id: "cloudwatch-dashboard-name", type: "aws:cloudwatch/dashboard:Dashboard", what: "dashboard name rule violations (1-255 of A-Z a-z 0-9 - _)", limit: 0,
+        source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html",
+        measure: (r) => { const name = text(r.state.dashboardName); return name === undefined ? undefined : /^[A-Za-z0-9_-]{1,255}$/.test(name) ? 0 : 1; },
+    },
+    {
+        id: "cloudwatch-dashboard-body-json", type: "aws:cloudwatch/dashboard:Dashboard", what: "dashboard bodies that are not JSON with a widgets array", limit: 0, source: CLOUDWATCH_DASHBOARD_BODY,
+        measure: (r) => (text(r.inputs.dashboardBody) === undefined ? undefined : widgetsOf(r.inputs.dashboardBody) === undefined ? 1 : 0),
+    },
+    {
+        id: "cloudwatch-dashboard-widgets", type: "aws:cloudwatch/dashboard:Dashboard", what: "widgets in one dashboard body", limit: 500, source: CLOUDWATCH_DASHBOARD_BODY,
+        measure: (r) => widgetsOf(r.inputs.dashboardBody)?.length,
+    },
+    {
+        id: "cloudwatch-dashboard-metrics-per-widget", type: "aws:cloudwatch/dashboard:Dashboard", what: "metrics in the largest widget of a dashboard", limit: 500, source: CLOUDWATCH_QUOTAS,
+        measure: (r) => { const widgets = widgetsOf(r.inputs.dashboardBody); return widgets === undefined ? undefined : Math.max(0, ...widgets.map(metricsOf)); },
+    },
+    {
+        id: "cloudwatch-dashboard-metrics", type: "aws:cloudwatch/dashboard:Dashboard", what: "metrics in one dashboard, all widgets", limit: 2500, source: CLOUDWATCH_QUOTAS,
+        measure: (r) => widgetsOf(r.inputs.dashboardBody)?.reduce((n, w) => n + metricsOf(w), 0),
+    },
+    {
+        id: "logs-metric-filter-pattern-length", type: "aws:cloudwatch/logMetricFilter:LogMetricFilter", what: "metric filter pattern length", limit: 1024, source: METRIC_FILTER_API,
+        measure: (r) => text(r.inputs.pattern)?.length,
+    },
+    {
+        id: "logs-metric-filter-name", type: "aws:cloudwatch/logMetricFilter:LogMetricFilter", what: "metric filter name rule violations (1-512 characters, no : or *)", limit: 0, source: METRIC_FILTER_API,
+        measure: (r) => { const name = text(r.state.id); return name === undefined ? undefined : /^[^:*]{1,512}$/.test(name) ? 0 : 1; },
+    },
+    {
+        id: "logs-metric-filters-per-log-group", type: "aws:cloudwatch/logMetricFilter:LogMetricFilter", what: "metric filters on one log group", limit: 100, source: METRIC_FILTER_API,
+        measure: (r, tally) => tally.add(`metric-filters|${r.accountId}|${String(r.inputs.logGroupName)}`, 1),
+    },
+    {
+        id: "logs-metric-filter-dimensions", type: "aws:cloudwatch/logMetricFilter:LogMetricFilter", what: "dimensions of one metric filter",
+        limit: 3, source: "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-logs-metricfilter-metrictransformation.html",
+        measure: (r) => Object.keys(((r.inputs.metricTransformation ?? {}) as { dimensions?: Record<string, unknown> }).dimensions ?? {}).length,
+    },
+    {
+        id: "route53-record-name", type: "aws:route53/record:Record", what: "record name rule violations (labels of 1-63, 255 with the final dot, lowercase)", limit: 0, source: ROUTE53_NAMES,
+        measure: (r) => { const name = text(r.inputs.name); return name === undefined ? undefined : dnsNameProblem(name) ? 1 : 0; },
+    },
+    {
+        id: "route53-alias-target", type: "aws:route53/record:Record", what: "alias records without a target name and zone, or with a TTL or values (count of offences)", limit: 0,
+        source: "https://docs.aws.amazon.com/Route53/latest/APIReference/API_AliasTarget.html",
+        measure: (r) => {
+            const aliases = list(r.inputs.aliases) as Record<string, unknown>[];
+            if (aliases.length === 0) return undefined;
+            return aliases.filter((a) => !text(a.name) || !text(a.zoneId)).length + (r.inputs.ttl !== undefined ? 1 : 0) + (list(r.inputs.records).length > 0 ? 1 : 0) + (aliases.length > 1 ? 1 : 0);
+        },
+    },
+    {
+        id: "transfer-login-banners", type: "aws:transfer/server:Server", what: `login banners over ${BANNER_MAX_LENGTH} characters or outside printable ASCII, tabs and line breaks`, limit: 0,
+        source: "https://docs.aws.amazon.com/transfer/latest/APIReference/API_CreateServer.html",
+        measure: (r) => [r.inputs.preAuthenticationLoginBanner, r.inputs.postAuthenticationLoginBanner].filter((b) => typeof b === "string" && (b.length > BANNER_MAX_LENGTH || !BANNER_PATTERN.test(b))).length,
+    },
+    {
+        id: "sns-topic-name", type: "aws:sns/topic:Topic", what: "topic name rule violations (1-256 of A-Z a-z 0-9 - _)", limit: 0,
+        source: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
+        measure: (r) => { const name = text(r.state.name); return name === undefined ? undefined : /^[A-Za-z0-9_-]{1,256}$/.test(name) ? 0 : 1; },
+    },
+    {
+        id: "tags-per-resource", type: "*", what: "tags on one resource (the provider's default tags and its own)", limit: 50, source: TAGGING,
+        measure: (r) => {
+            const own = r.inputs.tags;
+            if ((typeof own !== "object" || own === null) && !r.defaultTags) return undefined;
+            return new Set([...Object.keys(r.defaultTags ?? {}), ...Object.keys((own ?? {}) as object)]).size;
+        },
+    },
 ];
 
 const BY_TYPE = new Map<string, Rule[]>();
@@ -230,7 +335,8 @@ for (const rule of RULES) BY_TYPE.set(rule.type, [...(BY_TYPE.get(rule.type) ?? 
 /** Checks one registration against every rule of its type; the tally carries totals across calls. */
 export function check(registration: Registration, tally: Tally): Violation[] {
     const violations: Violation[] = [];
-    for (const rule of BY_TYPE.get(registration.type) ?? []) {
+    const everyResource = registration.type.startsWith("aws:") ? BY_TYPE.get("*") ?? [] : [];
+    for (const rule of [...(BY_TYPE.get(registration.type) ?? []), ...everyResource]) {
         const value = rule.measure(registration, tally);
         if (value !== undefined && value > rule.limit) violations.push({ rule, resource: `${registration.type} "${registration.name}"`, value });
     }

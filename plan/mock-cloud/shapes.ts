@@ -234,6 +234,31 @@ const shapes: Record<string, ShapeFn> = {
         const name = str(ctx.inputs.name) ?? `alias/${autoName(ctx)}`;
         return { id: name, computed: { name, arn: `${arnPrefix(ctx, "kms")}:${name}` } };
     },
+    "aws:sns/topic:Topic": (ctx) => {
+        const name = str(ctx.inputs.name) ?? autoName(ctx);
+        const arn = `${arnPrefix(ctx, "sns")}:${name}`;
+        return { id: arn, computed: { name, arn, owner: ctx.accountId } };
+    },
+    "aws:sns/topicPolicy:TopicPolicy": (ctx) => ({ id: String(ctx.inputs.arn), computed: { owner: ctx.accountId } }),
+    // An email subscription stays pending until its recipient confirms: AWS answers no subscription ARN yet.
+    "aws:sns/topicSubscription:TopicSubscription": (ctx) => {
+        const arn = `${String(ctx.inputs.topic)}:${uuidOf(seedOf(ctx, "subscription"))}`;
+        return { id: arn, computed: { arn, ownerId: ctx.accountId, pendingConfirmation: ctx.inputs.protocol === "email", confirmationWasAuthenticated: false } };
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (ctx) => {
+        const name = str(ctx.inputs.name) ?? autoName(ctx);
+        return { id: name, computed: { name, arn: `${arnPrefix(ctx, "cloudwatch")}:alarm:${name}` } };
+    },
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": (ctx) => ({ id: str(ctx.inputs.name) ?? autoName(ctx), computed: {} }),
+    // Dashboards are global: their ARN has no region.
+    "aws:cloudwatch/dashboard:Dashboard": (ctx) => {
+        const name = str(ctx.inputs.dashboardName) ?? autoName(ctx);
+        return { id: name, computed: { dashboardName: name, dashboardArn: `arn:${ctx.partition}:cloudwatch::${ctx.accountId}:dashboard/${name}` } };
+    },
+    "aws:route53/record:Record": (ctx) => {
+        const name = (str(ctx.inputs.name) ?? "").toLowerCase().replace(/\.$/, "");
+        return { id: `${String(ctx.inputs.zoneId)}_${name}_${String(ctx.inputs.type)}`, computed: { fqdn: name } };
+    },
     "random:index/randomPassword:RandomPassword": (ctx) => {
         const length = typeof ctx.inputs.length === "number" ? ctx.inputs.length : 16;
         const result = charsOf(seedOf(ctx, "result"), length, MIXED_ALNUM);

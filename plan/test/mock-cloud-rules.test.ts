@@ -60,7 +60,42 @@ const PROBES: Record<string, Probe> = {
     "secretsmanager-secret-name": (n, p) => new aws.secretsmanager.Secret("s", { name: n === 0 ? "aws/transfer/s-0123456789abcdef0/user1" : "aws/transfer/user 1" }, opts(p)),
     "lambda-function-name-length": (n, p) => new aws.lambda.Function("f", { name: "f".repeat(n), role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs24.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}) }, opts(p)),
     "lambda-environment-size": (n, p) => new aws.lambda.Function("f", { role: "arn:aws:iam::111111111111:role/r", runtime: "nodejs24.x", handler: "index.handler", code: new pulumi.asset.AssetArchive({}), environment: { variables: { K: "v".repeat(n - 1) } } }, opts(p)),
+    "cloudwatch-alarm-name-length": (n, p) => alarm({ name: "a".repeat(n) }, p),
+    "cloudwatch-alarm-description-length": (n, p) => alarm({ alarmDescription: "d".repeat(n) }, p),
+    "cloudwatch-alarm-actions": (n, p) => alarm({ alarmActions: Array.from({ length: n }, (_, i) => `arn:aws:sns:ap-northeast-1:111111111111:t${i}`) }, p),
+    "cloudwatch-dashboard-name": (n, p) => new aws.cloudwatch.Dashboard("d", { dashboardName: n === 0 ? "closed-ftp-dev" : "closed-ftp dev", dashboardBody: "{\"widgets\":[]}" }, opts(p)),
+    "cloudwatch-dashboard-body-json": (n, p) => new aws.cloudwatch.Dashboard("d", { dashboardName: "d", dashboardBody: n === 0 ? "{\"widgets\":[]}" : "{widgets: []}" }, opts(p)),
+    "cloudwatch-dashboard-widgets": (n, p) => new aws.cloudwatch.Dashboard("d", { dashboardName: "d", dashboardBody: JSON.stringify({ widgets: Array.from({ length: n }, () => ({ type: "text", properties: { markdown: "x" } })) }) }, opts(p)),
+    "cloudwatch-dashboard-metrics-per-widget": (n, p) => new aws.cloudwatch.Dashboard("d", { dashboardName: "d", dashboardBody: JSON.stringify({ widgets: [metricWidget(n), metricWidget(3)] }) }, opts(p)),
+    "cloudwatch-dashboard-metrics": (n, p) => new aws.cloudwatch.Dashboard("d", { dashboardName: "d", dashboardBody: JSON.stringify({ widgets: Array.from({ length: Math.ceil(n / 500) }, (_, i) => metricWidget(Math.min(500, n - i * 500))) }) }, opts(p)),
+    "logs-metric-filter-pattern-length": (n, p) => new aws.cloudwatch.LogMetricFilter("f", { logGroupName: "g", pattern: "x".repeat(n), metricTransformation: { name: "m", namespace: "n", value: "1" } }, opts(p)),
+    "logs-metric-filter-name": (n, p) => new aws.cloudwatch.LogMetricFilter("f", { name: n === 0 ? "closed-ftp-dev-loginsDenied" : "closed-ftp:denied", logGroupName: "g", pattern: "", metricTransformation: { name: "m", namespace: "n", value: "1" } }, opts(p)),
+    // The other log group's filters count on their own.
+    "logs-metric-filters-per-log-group": (n) => [...Array.from({ length: n }, (_, i) => filterRegistration(`f${i}`, "g")), filterRegistration("other", "h")],
+    "logs-metric-filter-dimensions": (n, p) => new aws.cloudwatch.LogMetricFilter("f", { logGroupName: "g", pattern: "{ $.a = * }", metricTransformation: { name: "m", namespace: "n", value: "1", dimensions: Object.fromEntries(Array.from({ length: n }, (_, i) => [`D${i}`, `$.d${i}`])) } }, opts(p)),
+    "route53-record-name": (n, p) => new aws.route53.Record("r", { zoneId: "Z1", name: n === 0 ? "ftp.corp.example.com" : "ftp..corp.example.com", type: "A", aliases: [{ name: "vpce-1.vpce.amazonaws.com", zoneId: "Z2", evaluateTargetHealth: false }] }, opts(p)),
+    "route53-alias-target": (n, p) => new aws.route53.Record("r", { zoneId: "Z1", name: "ftp.corp.example.com", type: "A", aliases: [{ name: "vpce-1.vpce.amazonaws.com", zoneId: n === 0 ? "Z2" : "", evaluateTargetHealth: false }] }, opts(p)),
+    "transfer-login-banners": (n, p) => new aws.transfer.Server("s", {
+        endpointType: "VPC", protocols: ["FTP"], identityProviderType: "AWS_LAMBDA", endpointDetails: { vpcId: "vpc-1" },
+        preAuthenticationLoginBanner: "x".repeat(4096), postAuthenticationLoginBanner: n === 0 ? "Welcome.\r\n\tBye." : "Welcome \u2013 bye.",
+    }, opts(p)),
+    "sns-topic-name": (n, p) => new aws.sns.Topic("t", { name: n === 0 ? "closed-ftp-dev-alarms" : "closed-ftp.dev.alarms" }, opts(p)),
+    // The provider's default tags count with the resource's own: 3 defaults and n - 3 of its own.
+    "tags-per-resource": (n) => [{
+        type: "aws:sns/topic:Topic", name: "t", accountId: "111111111111", defaultTags: { Project: "closed-ftp", Stack: "dev", Account: "hub" },
+        inputs: { tags: Object.fromEntries(Array.from({ length: n - 3 }, (_, i) => [`T${i}`, "v"])) }, state: { name: "t" },
+    } as Registration],
 };
+
+function alarm(args: Partial<aws.cloudwatch.MetricAlarmArgs>, p: Providers): aws.cloudwatch.MetricAlarm {
+    return new aws.cloudwatch.MetricAlarm("a", { comparisonOperator: "GreaterThanOrEqualToThreshold", evaluationPeriods: 1, metricName: "Errors", namespace: "AWS/Lambda", period: 300, statistic: "Sum", threshold: 1, ...args }, opts(p));
+}
+function metricWidget(metrics: number) {
+    return { type: "metric", properties: { metrics: Array.from({ length: metrics }, (_, i) => ["AWS/Lambda", "Errors", "FunctionName", `f${i}`]) } };
+}
+function filterRegistration(name: string, logGroupName: string): Registration {
+    return { type: "aws:cloudwatch/logMetricFilter:LogMetricFilter", name, accountId: "111111111111", inputs: { logGroupName, pattern: "" }, state: { id: name } };
+}
 
 async function violationsOf(probe: Probe, n: number) {
     const cloud = await InProcessCloud.install({ stack: "rules", defaultAccountId: "999999999999" });
@@ -92,7 +127,7 @@ describe("the mock cloud's rules table", () => {
             const over = await violationsOf(probe, rule.limit + 1);
             assert.deepStrictEqual([...new Set(over.violations.map((v) => v.rule.id))], [rule.id]);
             assert.strictEqual(over.violations[0].value, rule.limit + 1);
-            assert.match(String(over.settled?.message), new RegExp(`AWS would refuse ${rule.type.replace(/[/$]/g, "\\$&")} ".+": .+ is ${rule.limit + 1}, the limit is ${rule.limit} \\[${rule.id}; https://docs\\.aws\\.amazon\\.com/`));
+            assert.match(String(over.settled?.message), new RegExp(`AWS would refuse ${rule.type === "*" ? "aws:\\S+" : rule.type.replace(/[/$]/g, "\\$&")} ".+": .+ is ${rule.limit + 1}, the limit is ${rule.limit} \\[${rule.id}; https://docs\\.aws\\.amazon\\.com/`));
         });
     }
 });

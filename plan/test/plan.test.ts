@@ -40,12 +40,15 @@ describe("npm run plan", () => {
 
     it("lists the providers as resources, so every resource's account can be traced through its provider", () => {
         const providers = json.resources.filter((r) => r.type === "pulumi:providers:aws");
-        assert.strictEqual(providers.length, 3);
+        assert.strictEqual(providers.length, 4);
         const accountOf = new Map(providers.map((p) => [p.urn, JSON.parse(String(p.inputs.allowedAccountIds))[0]]));
         const server = json.resources.find((r) => r.type === "aws:transfer/server:Server");
         assert.strictEqual(accountOf.get(String(server?.provider)), "111111111111");
         const policy = json.resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.name === "bucket-archive-drop");
         assert.strictEqual(accountOf.get(String(policy?.provider)), "333333333333");
+        // The endpoint's DNS record lives in the network account, whose Route 53 holds the private zone.
+        const record = json.resources.find((r) => r.type === "aws:route53/record:Record");
+        assert.strictEqual(accountOf.get(String(record?.provider)), "444444444444");
         const component = json.resources.find((r) => r.type === "closed-ftp:index:CrossAccountBucket");
         assert.strictEqual(component?.provider, null);
         const child = json.resources.find((r) => r.parent === component?.urn);
@@ -79,7 +82,7 @@ describe("npm run plan", () => {
         const run = planWith({ CLOSED_FTP_CREDENTIALS: "preview" }, "--stack", "dev");
         assert.strictEqual(run.code, 0, run.stderr);
         const assumed = run.stdout.split("\n").filter((l) => l.startsWith("account ")).map((l) => /assumes (\S+?)\)/.exec(l)?.[1]);
-        assert.deepStrictEqual(assumed, ["111111111111", "222222222222", "333333333333"].map((a) => `arn:aws:iam::${a}:role/closed-ftp-bootstrap/closed-ftp-dev-preview`));
+        assert.deepStrictEqual(assumed, ["111111111111", "222222222222", "333333333333", "444444444444"].map((a) => `arn:aws:iam::${a}:role/closed-ftp-bootstrap/closed-ftp-dev-preview`));
     });
 
     it("shows secrets with --show-secrets", () => {

@@ -127,6 +127,27 @@ const BAD: [string, Edit, string, RegExp][] = [
     ["a former name that a bucket has now", (c) => (c["closed-ftp:buckets"][0].formerNames = ["analytics-drop"]), "closed-ftp:buckets[0].formerNames[0]", /is the name of a bucket defined now/],
     ["a former name listed twice", (c) => (c["closed-ftp:buckets"][0].formerNames = ["old-drop", "old-drop"]), "closed-ftp:buckets[0].formerNames[1]", /"old-drop" is listed twice/],
     ["one former name for two buckets", (c) => { c["closed-ftp:buckets"][0].formerNames = ["old-drop"]; c["closed-ftp:buckets"][1].formerNames = ["old-drop"]; }, "closed-ftp:buckets[1].formerNames[0]", /already a former name of bucket "inbox"/],
+    ["a banner with a non-ASCII character", (c) => (c["closed-ftp:server"].preAuthenticationBanner = "Willkommen – nur für Partner"), "closed-ftp:server.preAuthenticationBanner", /holds U\+2013 at character 12: Transfer takes printable ASCII, tabs and line breaks only/],
+    ["a banner over Transfer's limit", (c) => (c["closed-ftp:server"].postAuthenticationBanner = "x".repeat(4097)), "closed-ftp:server.postAuthenticationBanner", /at most 4096 characters/],
+    ["an empty banner", (c) => (c["closed-ftp:server"].postAuthenticationBanner = ""), "closed-ftp:server.postAuthenticationBanner", /is empty: leave it out/],
+    ["a record name with capitals", (c) => (c["closed-ftp:dns"] = { recordName: "FTP.corp.example.com", zoneId: "Z0123456789ABCDEFGHIJ" }), "closed-ftp:dns.recordName", /has capitals: .*write ftp\.corp\.example\.com/],
+    ["a record name with a final dot", (c) => (c["closed-ftp:dns"] = { recordName: "ftp.corp.example.com.", zoneId: "Z0123456789ABCDEFGHIJ" }), "closed-ftp:dns.recordName", /ends with a dot/],
+    ["a record name label over 63", (c) => (c["closed-ftp:dns"] = { recordName: `${"a".repeat(64)}.example.com`, zoneId: "Z0123456789ABCDEFGHIJ" }), "closed-ftp:dns.recordName", /label "a{64}": each label is 1 to 63/],
+    ["a wildcard record", (c) => (c["closed-ftp:dns"] = { recordName: "*.corp.example.com", zoneId: "Z0123456789ABCDEFGHIJ" }), "closed-ftp:dns.recordName", /is a wildcard/],
+    ["a zone id with its path", (c) => (c["closed-ftp:dns"] = { recordName: "ftp.corp.example.com", zoneId: "/hostedzone/Z0123456789ABCDEFGHIJ" }), "closed-ftp:dns.zoneId", /write the zone id alone: Z0123456789ABCDEFGHIJ/],
+    ["a zone in an undefined account", (c) => (c["closed-ftp:dns"] = { recordName: "ftp.corp.example.com", zoneId: "Z0123456789ABCDEFGHIJ", account: "network" }), "closed-ftp:dns.account", /account "network" is not hub or a key of closed-ftp:accounts \(defined: analytics\)/],
+    ["an alarm threshold of zero", (c) => (c["closed-ftp:alarms"] = { failedLogins: { threshold: 0 } }), "closed-ftp:alarms.failedLogins.threshold", /must be more than 0/],
+    ["a duration alarm past the IdP's timeout", (c) => (c["closed-ftp:alarms"] = { idpDuration: { threshold: 12000 } }), "closed-ftp:alarms.idpDuration.threshold", /at most 10000 milliseconds/],
+    ["an unknown alarm", (c) => (c["closed-ftp:alarms"] = { failedLogin: { threshold: 5 } }), "closed-ftp:alarms.failedLogin", /unknown key/],
+    ["emails with an existing topic", (c) => (c["closed-ftp:alarms"] = { topicArn: "arn:aws:sns:ap-northeast-1:111111111111:ops", emails: ["ops@example.com"] }), "closed-ftp:alarms.emails", /subscribe to the stack's own topic/],
+    ["a topic in another region", (c) => (c["closed-ftp:alarms"] = { topicArn: "arn:aws:sns:us-east-1:111111111111:ops" }), "closed-ftp:alarms.topicArn", /publish only to topics of their own region, ap-northeast-1/],
+    ["an email listed twice", (c) => (c["closed-ftp:alarms"] = { emails: ["ops@example.com", "ops@example.com"] }), "closed-ftp:alarms.emails[1]", /is listed twice/],
+    ["a reserved tag key", (c) => (c["closed-ftp:tags"] = { project: "payroll" }), "closed-ftp:tags.project", /"project" is reserved: closed-ftp sets Project, Stack, Account, Name/],
+    ["an aws: tag key", (c) => (c["closed-ftp:tags"] = { "aws:cost": "1" }), "closed-ftp:tags.aws:cost", /starts with "aws:", which AWS reserves/],
+    ["a tag value that YAML read as a number", (c) => (c["closed-ftp:tags"] = { CostCenter: 4711 }), "closed-ftp:tags.CostCenter", /expected a string value, got number 4711 \(quote it: "4711"\)/],
+    ["a tag value over 256", (c) => (c["closed-ftp:tags"] = { Owner: "x".repeat(257) }), "closed-ftp:tags.Owner", /at most 256 characters/],
+    ["too many tags", (c) => (c["closed-ftp:tags"] = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`Tag${i}`, "v"]))), "closed-ftp:tags", /46 tags; at most 45 fit/],
+    ["eventBridge that is not a boolean", (c) => (c["closed-ftp:buckets"][0].eventBridge = "yes"), "closed-ftp:buckets[0].eventBridge", /expected true or false, got string "yes"/],
     ["password too short", (c) => (c["closed-ftp:passwords"] = { user1: "short" }), "closed-ftp:passwords.user1", /at least 12 characters \(value not shown\)/],
 ];
 
@@ -139,13 +160,20 @@ describe("stack config", () => {
             network: { kind: "existing", vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"], existingEndpoints: [], allowedCidrs: ["10.10.0.0/16"] },
             server: { protocols: ["FTP"], passiveIp: "AUTO", idpVpcAttached: true, logRetentionDays: 90, securityPolicyName: "TransferSecurityPolicy-2024-01" },
             buckets: [
-                { name: "inbox", account: "hub", encryption: "s3", removalPolicy: "protect", formerNames: [], lifecycle: { abortIncompleteUploadsAfterDays: 7, noncurrentVersionsExpireAfterDays: 30 } },
-                { name: "analytics-drop", account: "analytics", encryption: "kms", removalPolicy: "protect", formerNames: [], lifecycle: { abortIncompleteUploadsAfterDays: 7, noncurrentVersionsExpireAfterDays: 30 } },
+                { name: "inbox", account: "hub", encryption: "s3", removalPolicy: "protect", formerNames: [], lifecycle: { abortIncompleteUploadsAfterDays: 7, noncurrentVersionsExpireAfterDays: 30 }, eventBridge: false },
+                { name: "analytics-drop", account: "analytics", encryption: "kms", removalPolicy: "protect", formerNames: [], lifecycle: { abortIncompleteUploadsAfterDays: 7, noncurrentVersionsExpireAfterDays: 30 }, eventBridge: false },
             ],
             users: [
                 { userName: "user1", bucket: "inbox", prefix: "user1", access: "read-write" },
                 { userName: "partner-a", bucket: "analytics-drop", prefix: "partner-a", access: "read-only", allowedSourceCidrs: ["10.10.1.0/24"] },
             ],
+            // Every alarm on, at the defaults for a small estate; the dashboard on; no organisation tags.
+            alarms: {
+                failedLogins: { enabled: true, threshold: 10, evaluationPeriods: 1 }, idpErrors: { enabled: true, threshold: 1, evaluationPeriods: 1 },
+                idpThrottles: { enabled: true, threshold: 1, evaluationPeriods: 1 }, idpDuration: { enabled: true, threshold: 8000, evaluationPeriods: 1 },
+            },
+            dashboard: true,
+            tags: {},
             passwords: {},
         };
         assert.deepStrictEqual(parseStackConfig(example()), expected);

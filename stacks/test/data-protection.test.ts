@@ -56,7 +56,11 @@ describe("day two: changes that cannot destroy users' files", () => {
         };
         assert.strictEqual(said("a user"), withChildren("closed-ftp:index:FtpUser", "user-user1"));
         assert.strictEqual(said("a bucket \\(SSE-S3\\)"), withChildren(COMPONENT, "bucket-inbox"));
-        assert.strictEqual(said("a bucket \\(SSE-KMS\\)"), withChildren(COMPONENT, "bucket-analytics-drop"));
+        // The dev stack's analytics-drop also sends its events to EventBridge: one resource more, its own row.
+        const notifications = run.document.resources.filter((r) => r.type === "aws:s3/bucketNotification:BucketNotification");
+        assert.deepStrictEqual(notifications.map((r) => r.name), ["bucket-analytics-drop"]);
+        assert.strictEqual(said("a bucket \\(SSE-KMS\\)"), withChildren(COMPONENT, "bucket-analytics-drop") - notifications.length);
+        assert.strictEqual(said("new-file events \\(`eventBridge: true`\\)"), notifications.length);
         assert.strictEqual(said("a spoke account"), run.document.resources.filter((r) => r.type === "pulumi:providers:aws" && r.name === "spoke-archive").length);
     });
 
@@ -76,7 +80,8 @@ describe("day two: changes that cannot destroy users' files", () => {
     it("makes everything of a bucket, its users' secrets included, wait for the bucket, so a refused bucket stops them all", () => {
         const bucket = childrenOf(run, "analytics-drop");
         const waiting = Object.entries(bucket).filter(([kind]) => kind !== "Bucket" && kind !== "Role:access");
-        assert.strictEqual(waiting.length, 8);
+        // Its seven settings and key, and its EventBridge notification.
+        assert.strictEqual(waiting.length, 9);
         for (const [kind, r] of waiting) assert.ok(r.dependencies.includes(bucket.Bucket.urn), `${kind} does not wait for the bucket`);
         for (const user of ["user-partner-a", "user-partner-b"]) {
             const version = run.document.resources.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion" && r.name === user);

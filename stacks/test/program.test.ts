@@ -35,8 +35,9 @@ describe("the program on the dev stack", () => {
     it("creates exactly one AWS provider per account, each pinned to its account and assuming its deploy role", () => {
         const providers = run.cloud.byType("pulumi:providers:aws");
         const byName = Object.fromEntries(providers.map((p) => [p.name, p.inputs]));
-        assert.deepStrictEqual(Object.keys(byName).sort(), ["hub", "spoke-analytics", "spoke-archive"]);
-        const expected: Record<string, string> = { hub: HUB, "spoke-analytics": ANALYTICS, "spoke-archive": ARCHIVE };
+        // The network account holds only the endpoint's DNS record (closed-ftp:dns), through its own provider.
+        assert.deepStrictEqual(Object.keys(byName).sort(), ["hub", "spoke-analytics", "spoke-archive", "spoke-network"]);
+        const expected: Record<string, string> = { hub: HUB, "spoke-analytics": ANALYTICS, "spoke-archive": ARCHIVE, "spoke-network": "444444444444" };
         for (const [name, account] of Object.entries(expected)) {
             assert.deepStrictEqual(JSON.parse(String(byName[name].allowedAccountIds)), [account]);
             assert.strictEqual(byName[name].region, "ap-northeast-1");
@@ -46,6 +47,8 @@ describe("the program on the dev stack", () => {
             const tags = JSON.parse(String(byName[name].defaultTags)).tags;
             assert.strictEqual(tags.Project, "closed-ftp");
             assert.strictEqual(tags.Stack, "dev");
+            // The organisation's tags (closed-ftp:tags) ride along on every provider's defaults.
+            assert.deepStrictEqual([tags.CostCenter, tags.Owner], ["4711", "platform-team"]);
         }
     });
 
@@ -109,9 +112,13 @@ describe("the program on the dev stack", () => {
     });
 
     it("asks AWS only a fixed number of questions, however many users and buckets", () => {
-        // The three endpoint services: each subnet's zone must offer Transfer's, STS's and Secrets Manager's.
-        assert.deepStrictEqual(run.cloud.invokes.map((i) => i.token).sort(),
-            ["aws:ec2/getSubnet:getSubnet", "aws:ec2/getSubnet:getSubnet", "aws:ec2/getVpc:getVpc", "aws:ec2/getVpcEndpoint:getVpcEndpoint", ...Array(3).fill("aws:ec2/getVpcEndpointService:getVpcEndpointService")]);
+        // The three endpoint services: each subnet's zone must offer Transfer's, STS's and Secrets Manager's;
+        // the endpoint's interface in each subnet (its private address); the DNS zone, in the network account.
+        assert.deepStrictEqual(run.cloud.invokes.map((i) => i.token).sort(), [
+            ...Array(2).fill("aws:ec2/getNetworkInterface:getNetworkInterface"), "aws:ec2/getSubnet:getSubnet", "aws:ec2/getSubnet:getSubnet", "aws:ec2/getVpc:getVpc",
+            "aws:ec2/getVpcEndpoint:getVpcEndpoint", ...Array(3).fill("aws:ec2/getVpcEndpointService:getVpcEndpointService"), "aws:route53/getZone:getZone",
+        ]);
+        assert.match(String(run.cloud.invokes.find((i) => i.token === "aws:route53/getZone:getZone")?.provider), /::spoke-network$/);
     });
 
     it("names in each user's secret the access role of that user's bucket, and a KMS bucket's key in its session policy", () => {
@@ -132,7 +139,7 @@ describe("the program on the dev stack", () => {
         const buckets = JSON.parse(dev.config["closed-ftp:buckets"]);
         const accounts = JSON.parse(dev.config["closed-ftp:accounts"]);
         const grown = await planOnce("dev", withConfig(dev, {
-            "closed-ftp:accounts": { ...accounts, finance: { accountId: "444444444444" } },
+            "closed-ftp:accounts": { ...accounts, finance: { accountId: "555555555555" } },
             "closed-ftp:buckets": [...buckets, { name: "finance-drop", account: "finance", encryption: "kms" }],
             "closed-ftp:users": [...users, { userName: "finance-bot", home: "finance-drop/in" }],
         }));
@@ -146,7 +153,7 @@ describe("the program on the dev stack", () => {
         assert.strictEqual(after["aws:iam/rolePolicy:RolePolicy"], before["aws:iam/rolePolicy:RolePolicy"] + 1);
         assert.strictEqual(after["aws:secretsmanager/secret:Secret"], before["aws:secretsmanager/secret:Secret"] + 1);
         const financeBucket = grown.cloud.find("aws:s3/bucket:Bucket", "bucket-finance-drop");
-        assert.strictEqual(grown.cloud.accountOf(financeBucket), "444444444444");
+        assert.strictEqual(grown.cloud.accountOf(financeBucket), "555555555555");
     });
 
     it("builds a new VPC from aws.ec2 resources, every one in the plan, with no path to the internet", async () => {
@@ -169,8 +176,11 @@ describe("the program on the dev stack", () => {
         const details = server.inputs.endpointDetails as { vpcId: string; subnetIds: string[] };
         assert.strictEqual(details.vpcId, vpc.state.id);
         assert.deepStrictEqual(details.subnetIds, subnets.map((s) => s.state.id));
-        assert.deepStrictEqual(isolated.cloud.invokes.map((i) => i.token).sort(), ["aws:ec2/getVpcEndpoint:getVpcEndpoint", ...Array(3).fill("aws:ec2/getVpcEndpointService:getVpcEndpointService"),
-            "aws:index/getAvailabilityZones:getAvailabilityZones"]);
+        assert.deepStrictEqual(isolated.cloud.invokes.map((i) => i.token).sort(), [...Array(2).fill("aws:ec2/getNetworkInterface:getNetworkInterface"),
+            "aws:ec2/getVpcEndpoint:getVpcEndpoint", ...Array(3).fill("aws:ec2/getVpcEndpointService:getVpcEndpointService"), "aws:index/getAvailabilityZones:getAvailabilityZones", "aws:route53/getZone:getZone"]);
+        // The endpoint's addresses are in the new VPC's own subnets.
+        const outputs = isolated.document.outputs as { endpointPrivateIps: Record<string, string> };
+        subnets.forEach((subnet) => assert.ok(outputs.endpointPrivateIps[String(subnet.inputs.availabilityZone)].startsWith(String(subnet.inputs.cidrBlock).split(".").slice(0, 3).join(".")), String(subnet.inputs.cidrBlock)));
     });
 
     it("ends `pulumi up` on bad config with every issue and no stack trace (a RunError, as Pulumi's runner logs it)", async () => {
