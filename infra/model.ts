@@ -137,7 +137,7 @@ export function secretsmanagerSecretNameProblem(name: string): string | undefine
  * post-authentication banner; FTP and FTPS show both.
  */
 export const BANNER_MAX_LENGTH = 4096;
-export const BANNER_PATTERN = /^[\x09-\x0D\x20-\x7E]*$/;
+export const BANNER_PATTERN = /^[\t\n\v\f\r -~]*$/;
 
 /** A Route 53 hosted zone id (https://docs.aws.amazon.com/Route53/latest/APIReference/API_HostedZone.html): at most 32 characters. */
 export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
@@ -174,8 +174,11 @@ export function certificateNameCovers(certificateName: string, host: string): bo
 export const RESERVED_TAG_KEYS = ["Project", "Stack", "Account", "Name"] as const;
 /** Prefixes reserved by AWS (aws:), by Transfer's system tags (transfer:) and by closed-ftp. */
 export const RESERVED_TAG_PREFIXES = ["aws:", "transfer:", "closed-ftp:"] as const;
-/** AWS takes 50 tags a resource; closed-ftp sets at most five (its four keys and a server's reuse tag). */
-export const MAX_ORGANISATION_TAGS = 45;
+/**
+ * AWS takes 50 tags a resource; closed-ftp sets at most seven on one: Project, Stack, Account, Name,
+ * and on the server its reused-endpoint tag and Transfer's two custom-hostname tags.
+ */
+export const MAX_ORGANISATION_TAGS = 43;
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /** Why a key of closed-ftp:tags cannot be one, or undefined (https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html). */

@@ -4,7 +4,7 @@ import * as path from "path";
 import { ConfigValidationError } from "../stacks/config";
 import { PlanInputError, readStackFile } from "../plan/plan";
 import {
-    assumedRoleCredentials, HubRole, hubAccountProblem, hubRoleFor, hubRolesOf, OutputsError, parseSmokeFlags, readOutputsFile, readStackOutputs, runSmoke,
+    assumedRoleCredentials, ftpHostOf, HubRole, hubAccountProblem, hubRoleFor, hubRolesOf, OutputsError, parseSmokeFlags, readOutputsFile, readStackOutputs, runSmoke,
     SmokeFlagError, SmokeFlags, SmokeInputError, SmokeOutputs, StackHub, STSClient, transferIdentityProvider, USAGE,
 } from "./index";
 
@@ -70,7 +70,7 @@ async function main(): Promise<number> {
             protocol: flags.protocol,
             sourceIp: flags.sourceIp,
             users: flags.users,
-            ftp: flags.ftp ? { host: flags.host ?? outputs.endpointDnsName, port: flags.port, secure: flags.ftps, timeoutMs } : undefined,
+            ftp: flags.ftp ? { host: flags.host ?? ftpHostOf(outputs), port: flags.port, secure: flags.ftps, timeoutMs } : undefined,
         }, { transfer: transferIdentityProvider(transfer, timeoutMs), log: (line) => console.log(line) });
         return report.ok ? 0 : 1;
     } catch (err) {

@@ -19,7 +19,7 @@ round trip per user. Exits 0 when every check passes, 1 when one fails, 2 on bad
   --user <name>        test only this user (repeatable)
   --ftp                also log in over FTP: put/list/get/delete a small file (read-only users: list,
                        and the put must be refused). Needs a host that can reach the endpoint.
-  --host <name>        FTP host (default: the endpointDnsName output; with --ftps, the certificate's name)
+  --host <name>        FTP host (default: the endpointHostname output of closed-ftp:dns, else endpointDnsName)
   --port <n>           FTP control port (default 21; data uses the passive ports 8192-8200)
   --ftps               explicit TLS (AUTH TLS, PROT P)
   --timeout <seconds>  limit per step: each AWS call and each FTP command (default 30)

@@ -6,7 +6,7 @@ export {
     Protocol, sourceIpFor, TimeoutError, transferIdentityProvider, Verdict,
 } from "./identity";
 export {
-    BucketOutput, OutputIssue, OutputsError, parseStackOutputs, PulumiCli, readOutputsFile, readStackOutputs, SmokeOutputs, TRANSFER_USER_NAME, UserOutput,
+    BucketOutput, ftpHostOf, OutputIssue, OutputsError, parseStackOutputs, PulumiCli, readOutputsFile, readStackOutputs, SmokeOutputs, TRANSFER_USER_NAME, UserOutput,
 } from "./outputs";
 export { CheckResult, redactor, runSmoke, selectUsers, SmokeDeps, SmokeInputError, SmokeOptions, SmokeReport, UserResult } from "./run";
 export { assumedRoleCredentials, HubRole, hubAccountProblem, hubRoleFor, hubRolesOf, StackHub, STSClient } from "./credentials";

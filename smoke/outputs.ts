@@ -19,6 +19,11 @@ export type SmokeOutputs = Omit<z.infer<typeof outputsShape>, "userPasswords"> &
 
 export interface OutputIssue { path: string; message: string }
 
+/** The host the FTP round trip dials by default: the private name of closed-ftp:dns where there is one, as clients do. */
+export function ftpHostOf(outputs: Pick<SmokeOutputs, "endpointDnsName" | "endpointHostname">): string {
+    return outputs.endpointHostname ?? outputs.endpointDnsName;
+}
+
 export class OutputsError extends Error {
     constructor(readonly source: string, readonly issues: OutputIssue[]) {
         super(`the outputs of ${source} are not usable (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${issues.map((i) => `  ${i.path}: ${i.message}`).join("\n")}`);

@@ -146,7 +146,7 @@ async function lookUpNetwork(model: StackModel, hub: aws.Provider): Promise<Reso
 }
 
 /** The private hosted zone of closed-ftp:dns, as Route 53 answers it in the zone's account, checked before anything is created. */
-async function lookUpDns(model: StackModel, providers: Map<string, aws.Provider>): Promise<{ zoneName: string } | undefined> {
+export async function lookUpDns(model: StackModel, providers: Map<string, aws.Provider>): Promise<{ zoneName: string } | undefined> {
     const dns = model.dns;
     if (!dns) return undefined;
     const issues: ConfigIssue[] = [];

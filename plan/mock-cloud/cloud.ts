@@ -97,6 +97,8 @@ export interface ResourceAnswer {
 
 interface ProviderPlacement extends Placement {
     urn: string;
+    /** The provider's default tags, which AWS receives with every resource's own. */
+    defaultTags?: Record<string, string>;
 }
 
 /** The type of the stack, the root every resource descends from. */
@@ -233,7 +235,7 @@ export class MockCloud {
         if (req.type.startsWith("pulumi:providers:")) {
             const region = typeof inputs.region === "string" && inputs.region ? inputs.region : this.options.defaultRegion;
             const accountId = parseAccountIds(inputs.allowedAccountIds)[0] ?? this.options.defaultAccountId;
-            this.providers.set(req.urn, { urn: req.urn, accountId, region, partition: partitionOf(region) });
+            this.providers.set(req.urn, { urn: req.urn, accountId, region, partition: partitionOf(region), ...defaultTagsOf(inputs.defaultTags) });
             // A provider a preview would create has no id yet; the engine says so with the unknown id.
             return { id: this.options.firstPreview ? UNKNOWN : uuidOf(`${req.type}|${req.name}|provider`), state: { ...inputs } };
         }
@@ -244,7 +246,7 @@ export class MockCloud {
         const state = { ...inputs, ...shape.computed };
         // AWS sees secret values in the clear: so do the rules (a session policy lives in a secret).
         const plain = revealSecrets(inputs, true) as Record<string, unknown>;
-        const defaultTags = this.defaultTagsOf(req.providerRef);
+        const defaultTags = this.providers.get(providerUrnOf(req.providerRef) ?? "")?.defaultTags;
         const violations = check({ type: req.type, name: req.name, accountId: placement.accountId, inputs: plain, state: { id: shape.id, ...state }, ...(defaultTags ? { defaultTags } : {}) }, this.tally);
         if (violations.length > 0) {
             this.violations.push(...violations);
@@ -258,14 +260,6 @@ export class MockCloud {
             if (details.vpcEndpointId) this.serverEndpointSubnets.set(details.vpcEndpointId, (details.subnetIds ?? []).map(String));
         }
         return { id: shape.id, state };
-    }
-
-    /** The default tags of a provider reference's AWS provider (inputs arrive as JSON on the wire). */
-    private defaultTagsOf(providerRef: string | undefined): Record<string, string> | undefined {
-        const provider = this.resources.find((r) => r.urn === providerUrnOf(providerRef));
-        const raw = unwrapSecret(provider?.inputs.defaultTags);
-        const parsed = typeof raw === "string" ? (JSON.parse(raw) as { tags?: Record<string, string> }) : (raw as { tags?: Record<string, string> } | undefined);
-        return parsed?.tags;
     }
 
     /** The account, region and partition of a provider reference ("urn::id"), or of the default provider. */
@@ -426,6 +420,13 @@ export class MockCloud {
                 throw new MockCloudRefusal(`mock cloud: unknown invoke ${token}; teach plan/mock-cloud what AWS answers`);
         }
     }
+}
+
+/** A provider's default tags from its inputs (JSON on the wire), as a placement field. */
+function defaultTagsOf(value: unknown): { defaultTags?: Record<string, string> } {
+    const raw = unwrapSecret(value);
+    const parsed = typeof raw === "string" ? (JSON.parse(raw) as { tags?: Record<string, string> }) : (raw as { tags?: Record<string, string> } | undefined);
+    return parsed?.tags ? { defaultTags: parsed.tags } : {};
 }
 
 /** The network interface AWS gives an interface endpoint in one subnet. */

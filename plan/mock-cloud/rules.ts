@@ -1,6 +1,7 @@
 // What AWS refuses, as one table: a row per rule, each with the AWS page it comes from. The mock
 // cloud checks every registration against it, so a plan fails where a real deployment would.
 import { UNKNOWN } from "./wire";
+import { UNKNOWN_PLACEHOLDER } from "../format";
 import { BANNER_MAX_LENGTH, BANNER_PATTERN, dnsNameProblem, s3BucketNameProblem, secretsmanagerSecretNameProblem } from "../../infra/model";
 
 /** What a rule sees of one registration: its type, logical name, inputs, the values the mock computed, and its account. */
@@ -52,7 +53,8 @@ const S3_NAMING = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketn
 
 /** A string input, or undefined when there is none or it is not known yet (a first preview's computed value). */
 function text(value: unknown): string | undefined {
-    return typeof value === "string" && value !== UNKNOWN ? value : undefined;
+    // The rules see inputs as the engine would send them, secrets revealed and unknowns as their placeholder.
+    return typeof value === "string" && value !== UNKNOWN && value !== UNKNOWN_PLACEHOLDER ? value : undefined;
 }
 
 /** IAM counts policy sizes without white space. */
@@ -99,10 +101,12 @@ const TAGGING = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging
 
 /** A dashboard body's widgets, or undefined when it is not one. */
 function widgetsOf(body: unknown): Record<string, unknown>[] | undefined {
-    if (text(body) === undefined) return undefined;
+    const json = text(body);
+    if (json === undefined) return undefined;
     try {
-        const parsed = JSON.parse(body) as { widgets?: unknown };
-        return Array.isArray(parsed.widgets) ? parsed.widgets as Record<string, unknown>[] : [];
+        const parsed = JSON.parse(json) as { widgets?: unknown };
+        // "The dashboard must include a widgets array, but that array can be empty."
+        return Array.isArray(parsed.widgets) ? parsed.widgets as Record<string, unknown>[] : undefined;
     } catch {
         return undefined;
     }
@@ -306,7 +310,9 @@ export const RULES: readonly Rule[] = [
         measure: (r) => {
             const aliases = list(r.inputs.aliases) as Record<string, unknown>[];
             if (aliases.length === 0) return undefined;
-            return aliases.filter((a) => !text(a.name) || !text(a.zoneId)).length + (r.inputs.ttl !== undefined ? 1 : 0) + (list(r.inputs.records).length > 0 ? 1 : 0) + (aliases.length > 1 ? 1 : 0);
+            // A value not known yet (a first preview's endpoint name) is there all the same.
+            const missing = (v: unknown) => v === undefined || v === null || v === "";
+            return aliases.filter((a) => missing(a.name) || missing(a.zoneId)).length + (r.inputs.ttl !== undefined ? 1 : 0) + (list(r.inputs.records).length > 0 ? 1 : 0) + (aliases.length > 1 ? 1 : 0);
         },
     },
     {

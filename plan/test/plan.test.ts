@@ -49,6 +49,8 @@ describe("npm run plan", () => {
         // The endpoint's DNS record lives in the network account, whose Route 53 holds the private zone.
         const record = json.resources.find((r) => r.type === "aws:route53/record:Record");
         assert.strictEqual(accountOf.get(String(record?.provider)), "444444444444");
+        // By default each provider assumes its account's deploy role.
+        for (const p of providers) assert.deepStrictEqual(JSON.parse(String(p.inputs.assumeRoles)).map((r: { roleArn: string }) => r.roleArn), [`arn:aws:iam::${JSON.parse(String(p.inputs.allowedAccountIds))[0]}:role/closed-ftp-bootstrap/closed-ftp-dev-deploy`]);
         const component = json.resources.find((r) => r.type === "closed-ftp:index:CrossAccountBucket");
         assert.strictEqual(component?.provider, null);
         const child = json.resources.find((r) => r.parent === component?.urn);
@@ -78,27 +80,13 @@ describe("npm run plan", () => {
         assert.deepStrictEqual([seed?.state.hex, seed?.state.base64], ["[secret]", "[secret]"]);
     });
 
-    it("plans with the read-only preview roles under CLOSED_FTP_CREDENTIALS=preview, as the pull-request preview runs", () => {
+    // One run of the human summary, with the preview roles (the deploy roles are the --json run's, above).
+    it("plans with the read-only preview roles under CLOSED_FTP_CREDENTIALS=preview, as the pull-request preview runs, and prints a summary grouped by account", () => {
         const run = planWith({ CLOSED_FTP_CREDENTIALS: "preview" }, "--stack", "dev");
         assert.strictEqual(run.code, 0, run.stderr);
         const assumed = run.stdout.split("\n").filter((l) => l.startsWith("account ")).map((l) => /assumes (\S+?)\)/.exec(l)?.[1]);
         assert.deepStrictEqual(assumed, ["111111111111", "222222222222", "333333333333", "444444444444"].map((a) => `arn:aws:iam::${a}:role/closed-ftp-bootstrap/closed-ftp-dev-preview`));
-    });
-
-    it("shows secrets with --show-secrets", () => {
-        const run = plan("--stack", "dev", "--json", "--show-secrets");
-        assert.strictEqual(run.code, 0, run.stderr);
-        const shown: PlanDocument = JSON.parse(run.stdout);
-        const passwords = shown.outputs.userPasswords as Record<string, string>;
-        assert.deepStrictEqual(Object.keys(passwords).sort(), ["archiver", "partner-a", "partner-b", "user1"]);
-        const version = shown.resources.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
-        assert.match(String(version?.inputs.secretString), /"PasswordHash":"\$scrypt\$ln=14/);
-    });
-
-    it("prints a summary grouped by account by default", () => {
-        const run = plan("--stack", "dev");
-        assert.strictEqual(run.code, 0, run.stderr);
-        assert.match(run.stdout, /account 111111111111 \(hub, ap-northeast-1, assumes arn:aws:iam::111111111111:role\/closed-ftp-bootstrap\/closed-ftp-dev-deploy\): \d+ resources/);
+        assert.match(run.stdout, /account 111111111111 \(hub, ap-northeast-1, assumes arn:aws:iam::111111111111:role\/closed-ftp-bootstrap\/closed-ftp-dev-preview\): \d+ resources/);
         assert.match(run.stdout, /account 222222222222 \(spoke-analytics, .*\): \d+ resources/);
         assert.match(run.stdout, /account 333333333333 \(spoke-archive, .*\): \d+ resources/);
         assert.match(run.stdout, /\s1\s+aws:transfer\/server:Server/);
@@ -115,6 +103,16 @@ describe("npm run plan", () => {
         assert.match(outputs, /\n {2}buckets:\n {4}analytics-drop:\n {6}accessRoleArn: /);
         assert.ok(outputs.split("\n").every((line) => line.length <= 140 && !line.includes("{\"")), outputs);
     });
+    it("shows secrets with --show-secrets", () => {
+        const run = plan("--stack", "dev", "--json", "--show-secrets");
+        assert.strictEqual(run.code, 0, run.stderr);
+        const shown: PlanDocument = JSON.parse(run.stdout);
+        const passwords = shown.outputs.userPasswords as Record<string, string>;
+        assert.deepStrictEqual(Object.keys(passwords).sort(), ["archiver", "partner-a", "partner-b", "user1"]);
+        const version = shown.resources.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.match(String(version?.inputs.secretString), /"PasswordHash":"\$scrypt\$ln=14/);
+    });
+
 
     it("lists every resource's name under its type with --names", async () => {
         const run = await planOnce("dev", readStackFile("dev", ROOT));

@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { readStackFile, renderPlan } from "../../plan/plan";
 import { planOnce } from "../../plan/test/plans";
+import { ftpHostOf } from "../outputs";
 import { OutputsError, parseStackOutputs, readOutputsFile, readStackOutputs, runSmoke, SmokeInputError } from "../index";
 import { outputsDocument } from "./ftp-outputs-fixture";
 
@@ -87,6 +88,11 @@ describe("smoke: stack outputs validation", () => {
         // Stack outputs travel as protobuf Structs, maps without an order.
         assert.deepStrictEqual(Object.keys(outputs.users).sort(), ["archiver", "partner-a", "partner-b", "user1"]);
         assert.strictEqual(outputs.users["partner-a"].access, "read-only");
+        // The private name (closed-ftp:dns), the endpoint's addresses, the alarm topic and the dashboard.
+        assert.deepStrictEqual([outputs.endpointHostname, ftpHostOf(outputs), Object.keys(outputs.endpointPrivateIps ?? {}).sort()], ["ftp.corp.example.com", "ftp.corp.example.com", ["ap-northeast-1a", "ap-northeast-1c"]]);
+        assert.deepStrictEqual([outputs.alarmTopicArn, outputs.dashboardName, outputs.buckets["analytics-drop"].eventBridge], ["arn:aws:sns:ap-northeast-1:111111111111:closed-ftp-dev-alarms", "closed-ftp-dev", true]);
+        // Without closed-ftp:dns the round trip dials the endpoint's own name.
+        assert.strictEqual(ftpHostOf({ ...outputs, endpointHostname: undefined }), outputs.endpointDnsName);
     });
 });
 

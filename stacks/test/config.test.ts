@@ -146,7 +146,7 @@ const BAD: [string, Edit, string, RegExp][] = [
     ["an aws: tag key", (c) => (c["closed-ftp:tags"] = { "aws:cost": "1" }), "closed-ftp:tags.aws:cost", /starts with "aws:", which AWS reserves/],
     ["a tag value that YAML read as a number", (c) => (c["closed-ftp:tags"] = { CostCenter: 4711 }), "closed-ftp:tags.CostCenter", /expected a string value, got number 4711 \(quote it: "4711"\)/],
     ["a tag value over 256", (c) => (c["closed-ftp:tags"] = { Owner: "x".repeat(257) }), "closed-ftp:tags.Owner", /at most 256 characters/],
-    ["too many tags", (c) => (c["closed-ftp:tags"] = Object.fromEntries(Array.from({ length: 46 }, (_, i) => [`Tag${i}`, "v"]))), "closed-ftp:tags", /46 tags; at most 45 fit/],
+    ["too many tags", (c) => (c["closed-ftp:tags"] = Object.fromEntries(Array.from({ length: 44 }, (_, i) => [`Tag${i}`, "v"]))), "closed-ftp:tags", /44 tags; at most 43 fit/],
     ["eventBridge that is not a boolean", (c) => (c["closed-ftp:buckets"][0].eventBridge = "yes"), "closed-ftp:buckets[0].eventBridge", /expected true or false, got string "yes"/],
     ["password too short", (c) => (c["closed-ftp:passwords"] = { user1: "short" }), "closed-ftp:passwords.user1", /at least 12 characters \(value not shown\)/],
 ];
