@@ -44,8 +44,18 @@ export interface UserSummary {
     allowedSourceCidrs?: string[];
 }
 
+/** The server as Transfer would run it: its protocols, and who its security groups admit. */
+export interface ServerModel {
+    protocols: ("FTP" | "FTPS")[];
+    /** TlsSessionResumptionMode: unset in the plan, Transfer's default ENFORCED (PROTOCOL_DETAILS_PAGE). */
+    tlsSessionResumption: "ENFORCED" | "ENABLED" | "DISABLED";
+    /** The sources the server's security groups admit on port 21: everyone else is dropped before a byte. */
+    allowedCidrs: string[];
+}
+
 export interface RehearsalModel {
     stack: string;
+    server: ServerModel;
     region: string;
     hubAccountId: string;
     serverId: string;
@@ -136,6 +146,20 @@ export function rehearsalModel(run: PlanRun, stackConfig: StackConfig): Rehearsa
         secrets[text(name, `name of the secret of ${version.name}`)] = text(version.inputs.secretString, `secret string of ${version.name}`);
     }
 
+    const transfer = ofType("aws:transfer/server:Server")[0];
+    if (!transfer) throw new Error("rehearse: the plan has no Transfer server");
+    const groups = new Set((transfer.inputs.endpointDetails as { securityGroupIds?: string[] } | undefined)?.securityGroupIds ?? []);
+    const allowedCidrs = ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((rule) => groups.has(rule.inputs.securityGroupId as string) && rule.inputs.fromPort === 21 && rule.inputs.toPort === 21)
+        .flatMap((rule) => [rule.inputs.cidrIpv4, rule.inputs.cidrIpv6].filter((c): c is string => typeof c === "string"));
+    if (allowedCidrs.length === 0) throw new Error("rehearse: the plan's server security groups admit nobody on port 21");
+    const resumption = (transfer.inputs.protocolDetails as { tlsSessionResumptionMode?: ServerModel["tlsSessionResumption"] } | undefined)?.tlsSessionResumptionMode;
+    const server: ServerModel = {
+        protocols: (transfer.inputs.protocols as ServerModel["protocols"] | undefined) ?? ["FTP"],
+        tlsSessionResumption: resumption ?? "ENFORCED",
+        allowedCidrs,
+    };
+
     const configured = configuredPasswordUsers(stackConfig);
     const users = Object.entries(outputs.users ?? {}).map(([userName, u]): UserSummary => ({
         userName,
@@ -149,6 +173,7 @@ export function rehearsalModel(run: PlanRun, stackConfig: StackConfig): Rehearsa
 
     return {
         stack: document.stack,
+        server,
         region: text(outputs.region, "region output"),
         hubAccountId: text(outputs.hubAccountId, "hubAccountId output"),
         serverId: text(outputs.serverId, "serverId output"),

@@ -4,12 +4,16 @@
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import * as crypto from "crypto";
 import { FtpConnection, FtpSrv } from "ftp-srv";
+import * as ipaddr from "ipaddr.js";
 import * as net from "net";
+import { generate } from "selfsigned";
+import * as tls from "tls";
 import { Session } from "./authorizer";
 import { IdentityProvider, startIdentityProvider } from "./identity-provider";
-import { RehearsalModel, RoleModel } from "./model";
+import { RehearsalModel, RoleModel, ServerModel } from "./model";
 import { ObjectStore } from "./object-store";
 import { CallRecord, mountsOf, TransferFileSystem } from "./session-file-system";
+import { DATA_COMMANDS, featureLines, modeReply, Refusal, refusalOf, typeReply } from "./transfer-ftp";
 
 export const HOST = "127.0.0.1";
 export const DEFAULT_PORT = 2121;
@@ -19,15 +23,27 @@ export const DEFAULT_PASSIVE_PORTS = { min: 8192, max: 8200 };
 export type RehearsalEvent =
     | { kind: "call"; call: CallRecord }
     | { kind: "login"; user: string; sourceIp: string; granted: boolean; reason?: string; role?: string; home?: string; sessionName?: string }
-    | { kind: "idp"; line: string };
+    | { kind: "idp"; line: string }
+    /** A command Transfer refuses (or a rule of FTPS), answered before the FTP server saw it. */
+    | { kind: "refused"; command: string; code: number; message: string; user?: string }
+    /** A connection from outside the security group's sources: closed before the banner. */
+    | { kind: "dropped"; sourceIp: string; allowedCidrs: string[] };
+
+/** The certificate and key FTPS is served with. */
+export interface TlsMaterial { cert: string | Buffer; key: string | Buffer; selfSigned: boolean }
 
 export interface RehearsalOptions {
     model: RehearsalModel;
     dataDir: string;
     port?: number;
     passivePorts?: { min: number; max: number };
-    /** Report this address to the IdP as sourceIp instead of the client's (to rehearse a CIDR-restricted user from loopback). */
+    /**
+     * The client's address, as the security group and the IdP see it (a loopback client stands in for
+     * a client on the network). Default: the first host of the first range the security group admits.
+     */
     sourceIp?: string;
+    /** FTPS's certificate and key; default, when the stack speaks FTPS, a self-signed one made now. */
+    tls?: TlsMaterial;
     onEvent?: (event: RehearsalEvent) => void;
     /** The IdP bundle to run (default: idp-lambda/dist/index.js). */
     idpBundle?: string;
@@ -36,12 +52,18 @@ export interface RehearsalOptions {
 export interface Rehearsal {
     host: string;
     port: number;
+    /** The address every client is rehearsed as. */
+    sourceIp: string;
+    /** The certificate FTPS is served with, when the stack speaks FTPS. */
+    tls?: TlsMaterial;
     stop(): Promise<void>;
 }
 
 /** One line per event, for a terminal. */
 export function describeEvent(event: RehearsalEvent): string {
     if (event.kind === "idp") return `  idp  ${event.line}`;
+    if (event.kind === "refused") return `${event.user ?? "(before login)"} ${event.command}: ${event.code} ${event.message}`;
+    if (event.kind === "dropped") return `connection from ${event.sourceIp} dropped before the banner: outside the security group's sources ${event.allowedCidrs.join(", ")}`;
     if (event.kind === "login") {
         return event.granted
             ? `login ${event.user} from ${event.sourceIp}: granted, role ${event.role}, session ${event.sessionName}, home ${event.home}`
@@ -69,32 +91,153 @@ async function transferMayAssume(role: RoleModel, hubAccountId: string, trustPol
     return result.resultType !== "error" && result.overallResult === "Allowed";
 }
 
-// The internals of ftp-srv's connection that the rehearsal hooks: the command dispatcher and the reply.
+// The internals of ftp-srv's connection that the rehearsal hooks: the command dispatcher, the reply, the data connector.
+interface ParsedCommand { directive: string; arg: string | null }
+interface DataConnector { waitForConnection?: (...args: unknown[]) => PromiseLike<tls.TLSSocket> & { then: unknown }; dataServer?: tls.Server | null }
 interface ConnectionInternals {
-    commands: { handle(command: string | { directive: string }): unknown; parse(message: string): { directive: string } };
+    commands: { handle(command: string | ParsedCommand): unknown; parse(message: string): ParsedCommand };
     reply(options: number | object, ...letters: unknown[]): Promise<unknown>;
+    connector: DataConnector;
+    secure: boolean;
+    authenticated: boolean;
+    transferType: string;
+    commandSocket: net.Socket;
 }
 
-/** Tracks the command being handled, and answers 550 to any command whose S3 or KMS call was refused. */
-function instrument(connection: FtpConnection, fileSystem: TransferFileSystem): { command: () => string } {
+/** One control connection as the rehearsal tracks it. */
+interface ConnectionState {
+    command: string;
+    fileSystem?: TransferFileSystem;
+    /** PROT P was given on this FTPS connection. */
+    protected: boolean;
+    /** The last data connection did not resume the control connection's TLS session (ENFORCED). */
+    resumeRefused: boolean;
+    /** The 150 of the data command in progress, sent early (FTPS): ftp-srv's own is dropped. */
+    earlyMark?: Promise<unknown>;
+    user?: string;
+}
+
+/** A data connection as the TLS server hands it over, marked when it did not resume the control session. */
+type DataSocket = tls.TLSSocket & { notResumed?: boolean };
+
+/**
+ * Puts Transfer's rules (transfer-ftp.ts) in front of ftp-srv on one connection: commands outside
+ * Transfer's list, TYPE and MODE, FEAT, FTPS's AUTH TLS before login and PROT P before data, and
+ * TLS session resumption on each data connection. A refused S3 or KMS call is 550, as Transfer answers it.
+ */
+function enforceTransferRules(connection: FtpConnection, server: ServerModel, emit: (event: RehearsalEvent) => void): ConnectionState {
     const internals = connection as unknown as ConnectionInternals;
-    let current = "";
+    const state: ConnectionState = { command: "", protected: false, resumeRefused: false };
+    const ftps = server.protocols.includes("FTPS");
+    const plainAllowed = server.protocols.includes("FTP");
+    const reply = internals.reply.bind(connection);
+    const refuse = (directive: string, refusal: Refusal) => {
+        emit({ kind: "refused", command: directive, code: refusal.code, message: refusal.message, ...(state.user ? { user: state.user } : {}) });
+        return reply(refusal.code, refusal.message);
+    };
     const handle = internals.commands.handle.bind(internals.commands);
     internals.commands.handle = (command) => {
-        current = typeof command === "string" ? internals.commands.parse(command).directive : command.directive;
-        return handle(command);
+        const parsed = typeof command === "string" ? internals.commands.parse(command) : command;
+        const directive = parsed.directive;
+        state.command = directive;
+        const refusal = refusalOf(directive);
+        if (refusal) return refuse(directive, refusal);
+        if (directive === "FEAT") return reply(211, "Extensions supported", ...featureLines(ftps).map((f) => ({ message: ` ${f}`, raw: true })), "End");
+        if (directive === "USER" && !plainAllowed && !internals.secure) {
+            return refuse(directive, { code: 530, message: "This server speaks FTPS only: AUTH TLS before USER (RFC 4217: 530 to a login the server will not take in the clear)" });
+        }
+        if (directive === "USER") state.user = parsed.arg ?? undefined;
+        if (internals.authenticated && directive === "TYPE") {
+            const answer = typeReply(parsed.arg);
+            // ftp-srv would re-encode an "ascii" transfer; Transfer moves every file byte for byte.
+            if (answer.code === 200) internals.transferType = "binary";
+            return answer.code === 200 ? reply(answer.code, answer.message) : refuse(directive, answer);
+        }
+        if (internals.authenticated && directive === "MODE") {
+            const answer = modeReply(parsed.arg);
+            return answer.code === 200 ? reply(answer.code, answer.message) : refuse(directive, answer);
+        }
+        if (directive === "PROT" && internals.secure) state.protected = /^P$/i.test((parsed.arg ?? "").trim());
+        if (internals.authenticated && internals.secure && (DATA_COMMANDS as readonly string[]).includes(directive) && !state.protected) {
+            return refuse(directive, { code: 521, message: "PROT P first: Transfer's FTPS takes no unprotected data connection (\"PROT C is not supported\")" });
+        }
+        // ftp-srv waits for the data connection's TLS handshake before its 150; lftp (as FTP over TLS
+        // allows) starts that handshake only once it has the 150. Transfer answers 150 first: so does this.
+        if (internals.authenticated && internals.secure && (DATA_COMMANDS as readonly string[]).includes(directive)) {
+            state.earlyMark = reply(150, "Opening data connection");
+        }
+        const result = handle(parsed);
+        if ((directive === "PASV" || directive === "EPSV") && internals.secure && server.tlsSessionResumption === "ENFORCED") {
+            void Promise.resolve(result).then(() => requireResumption(internals, state));
+        }
+        return result;
     };
-    const reply = internals.reply.bind(connection);
     internals.reply = (options, ...letters) => {
         const code = typeof options === "number" ? options : undefined;
+        // ftp-srv chains bluebird's .tap on a reply: the early reply's own promise is one.
+        if (code === 150 && state.earlyMark) return state.earlyMark.then(() => undefined);
+        if (code !== undefined && code >= 200) state.earlyMark = undefined;
         // ftp-srv answers a failed LIST 451 and a failed RETR 551; a refused call is 550, as Transfer answers it.
-        if (fileSystem.refusal && code !== undefined && code >= 400) {
-            fileSystem.refusal = undefined;
+        if (state.fileSystem?.refusal && code !== undefined && code >= 400) {
+            state.fileSystem.refusal = undefined;
             return reply(550, "Access denied");
+        }
+        if (state.resumeRefused && code !== undefined && code >= 400) {
+            state.resumeRefused = false;
+            emit({ kind: "refused", command: state.command, code: 522, message: "data connection without TLS session resumption", ...(state.user ? { user: state.user } : {}) });
+            return reply(522, "TLS session resumption required on the data connection (TlsSessionResumptionMode ENFORCED, Transfer's default)");
         }
         return reply(options, ...letters);
     };
-    return { command: () => current };
+    return state;
+}
+
+/** ENFORCED: a data connection that does not resume the control connection's TLS session is refused (PROTOCOL_DETAILS_PAGE). */
+function requireResumption(internals: ConnectionInternals, state: ConnectionState): void {
+    const connector = internals.connector;
+    const dataServer = connector.dataServer;
+    const wait = connector.waitForConnection?.bind(connector);
+    if (!dataServer || !wait) return;
+    dataServer.prependListener("secureConnection", (socket: DataSocket) => {
+        if (!socket.isSessionReused()) socket.notResumed = true;
+    });
+    // ftp-srv's own promise (bluebird) is kept: its commands chain .tap and typed catches on it.
+    connector.waitForConnection = (...args: unknown[]) => (wait(...args) as unknown as { then(f: (socket: DataSocket) => DataSocket): never }).then((socket: DataSocket) => {
+        if (socket.notResumed) {
+            state.resumeRefused = true;
+            socket.destroy();
+            throw new Error("the data connection did not resume the control connection's TLS session");
+        }
+        return socket;
+    });
+}
+
+/** A self-signed certificate for 127.0.0.1 and localhost, made when the rehearsal starts (FTPS without --cert/--key). */
+export async function selfSignedCertificate(): Promise<TlsMaterial> {
+    const pems = await generate([{ name: "commonName", value: "closed-ftp rehearsal" }], {
+        keySize: 2048, algorithm: "sha256", notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
+        extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: HOST }, { type: 2, value: "localhost" }] }],
+    });
+    return { cert: pems.cert, key: pems.private, selfSigned: true };
+}
+
+/** Whether an address is inside one of the blocks. */
+export function insideAny(address: string, cidrs: string[]): boolean {
+    const parsed = ipaddr.process(address);
+    return cidrs.some((cidr) => {
+        const [range, bits] = ipaddr.parseCIDR(cidr);
+        return parsed.kind() === range.kind() && parsed.match([range, bits] as never);
+    });
+}
+
+/** The address a loopback client is rehearsed as without --source-ip: the first host of the first block the security group admits. */
+export function defaultSourceIp(allowedCidrs: string[]): string {
+    const [range, bits] = ipaddr.parseCIDR(allowedCidrs[0]);
+    const bytes = range.toByteArray();
+    const hostBits = bytes.length * 8 - bits;
+    // A /32 (or /31, /128) is its own first host; otherwise skip the network address.
+    if (hostBits > 1) for (let i = bytes.length - 1; i >= 0; i--) if (++bytes[i] <= 255) break; else bytes[i] = 0;
+    return ipaddr.fromByteArray(bytes).toString();
 }
 
 export async function startRehearsal(options: RehearsalOptions): Promise<Rehearsal> {
@@ -103,17 +246,34 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     const store = new ObjectStore(options.dataDir);
     for (const bucket of Object.keys(model.buckets)) store.createBucket(bucket);
     const passive = options.passivePorts ?? DEFAULT_PASSIVE_PORTS;
+    const sourceIp = options.sourceIp ?? defaultSourceIp(model.server.allowedCidrs);
+    const ftps = model.server.protocols.includes("FTPS");
+    const material = ftps ? options.tls ?? await selfSignedCertificate() : undefined;
+    // One ticket key and session context for the control and every data connection: a client can resume.
+    const tlsOptions = material ? { cert: material.cert, key: material.key, ticketKeys: crypto.randomBytes(48), sessionIdContext: "closed-ftp-rehearsal" } : false;
 
     const idp: IdentityProvider = await startIdentityProvider(model.secrets, (line) => emit({ kind: "idp", line }), options.idpBundle);
     // ftp-srv's constructor makes SIGINT, SIGTERM and SIGQUIT exit the process: the rehearsal's owner decides that.
     const ownHandlers = SIGNALS.map((signal) => process.listeners(signal));
-    const server = new FtpSrv({ url: `ftp://${HOST}:${options.port ?? DEFAULT_PORT}`, pasv_url: HOST, pasv_min: passive.min, pasv_max: passive.max, log: silent as never });
+    const server = new FtpSrv({
+        url: `ftp://${HOST}:${options.port ?? DEFAULT_PORT}`, pasv_url: HOST, pasv_min: passive.min, pasv_max: passive.max, tls: tlsOptions as never, log: silent as never,
+    });
     SIGNALS.forEach((signal, i) => {
         for (const handler of process.listeners(signal)) if (!ownHandlers[i].includes(handler)) process.removeListener(signal, handler);
     });
 
+    // The security group: a client outside its sources never reaches the server, so never sees a banner.
+    const admitted = insideAny(sourceIp, model.server.allowedCidrs);
+    (server as unknown as { server: net.Server }).server.prependListener("connection", (socket: net.Socket) => {
+        if (admitted) return;
+        emit({ kind: "dropped", sourceIp, allowedCidrs: model.server.allowedCidrs });
+        socket.resetAndDestroy();
+    });
+    const states = new WeakMap<FtpConnection, ConnectionState>();
+    // ftp-srv emits "connect" for every connection before its banner; its types name only login and disconnect.
+    (server as unknown as NodeJS.EventEmitter).on("connect", ({ connection }: { connection: FtpConnection }) => states.set(connection, enforceTransferRules(connection, model.server, emit)));
+
     server.on("login", ({ connection, username, password }, resolve, reject) => {
-        const sourceIp = options.sourceIp ?? (connection.ip ?? "").replace(/^::ffff:/, "");
         const refuse = (reason: string) => {
             emit({ kind: "login", user: username, sourceIp, granted: false, reason });
             reject(new Error("Login incorrect."));
@@ -129,11 +289,11 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
             if (!mounts) return refuse("HomeDirectoryDetails is not a list of {Entry, Target}");
             // Transfer names each session after the user; the suffix keeps two sessions apart.
             const session: Session = { role, sessionName: `${username}.${crypto.randomBytes(4).toString("hex")}`, sessionPolicy: answer.Policy };
-            let current = () => "";
+            const state = states.get(connection) as ConnectionState;
             const fileSystem = new TransferFileSystem(connection, {
-                userName: username, session, mounts, model, store, command: () => current(), record: (call) => emit({ kind: "call", call }),
+                userName: username, session, mounts, model, store, command: () => state.command, record: (call) => emit({ kind: "call", call }),
             });
-            current = instrument(connection, fileSystem).command;
+            state.fileSystem = fileSystem;
             emit({
                 kind: "login", user: username, sourceIp, granted: true, role: role.arn, sessionName: session.sessionName,
                 home: mounts.map((m) => `${m.entry} → /${m.bucket}/${m.prefix}`).join(", "),
@@ -150,7 +310,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     try {
         await server.listen();
         const { port } = (server as unknown as { server: net.Server }).server.address() as net.AddressInfo;
-        return { host: HOST, port, stop };
+        return { host: HOST, port, sourceIp, ...(material ? { tls: material } : {}), stop };
     } catch (err) {
         await stop();
         throw err;

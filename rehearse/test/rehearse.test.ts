@@ -3,17 +3,21 @@
 import * as assert from "assert";
 import { Client, FTPError } from "basic-ftp";
 import { spawn } from "child_process";
+import { X509Certificate } from "crypto";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { Readable, Writable } from "stream";
+import * as tls from "tls";
 import { readStackFile, StackConfig } from "../../plan/plan";
 import { planOnce } from "../../plan/test/plans";
 import { banner, FlagError, main, parseFlags } from "../cli";
 import { rehearsalModel, RehearsalModel } from "../model";
-import { Rehearsal, RehearsalEvent, startRehearsal } from "../server";
+import { Rehearsal, RehearsalEvent, selfSignedCertificate, startRehearsal, TlsMaterial } from "../server";
 import { CallRecord } from "../session-file-system";
 import { callTableMarkdown, TRANSFER_CALLS } from "../transfer-calls";
+import { FIDELITY, fidelityTableMarkdown, TRANSFER_FTP_COMMANDS } from "../transfer-ftp";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const INSIDE_PARTNER_A_CIDR = "10.10.1.7";
@@ -22,12 +26,12 @@ interface Running { rehearsal: Rehearsal; events: RehearsalEvent[]; dataDir: str
 
 const started: Running[] = [];
 
-async function rehearse(model: RehearsalModel, sourceIp?: string): Promise<Running> {
+async function rehearse(model: RehearsalModel, sourceIp?: string, tls?: TlsMaterial): Promise<Running> {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-rehearse-test-"));
     const events: RehearsalEvent[] = [];
     const running = { events, dataDir, model } as Running;
     started.push(running);
-    running.rehearsal = await startRehearsal({ model, dataDir, port: 0, sourceIp, onEvent: (e) => events.push(e) });
+    running.rehearsal = await startRehearsal({ model, dataDir, port: 0, sourceIp, tls, onEvent: (e) => events.push(e) });
     return running;
 }
 
@@ -38,11 +42,11 @@ const passwordOf = (model: RehearsalModel, user: string) => model.users.find((u)
 const homeOf = (model: RehearsalModel, user: string) => model.users.find((u) => u.userName === user)?.home as string;
 const onDisk = (r: Running, user: string, name: string) => path.join(r.dataDir, homeOf(r.model, user), name);
 
-/** Logs in over FTP and runs `use`; the client is closed whatever happens. */
-async function asUser<T>(r: Running, user: string, use: (client: Client) => Promise<T>, password = passwordOf(r.model, user)): Promise<T> {
+/** Logs in over FTP (over FTPS, trusting the rehearsal's certificate, when `secure`) and runs `use`; the client is closed whatever happens. */
+async function asUser<T>(r: Running, user: string, use: (client: Client) => Promise<T>, password = passwordOf(r.model, user), secure = false): Promise<T> {
     const client = new Client(5000);
     try {
-        await client.access({ host: r.rehearsal.host, port: r.rehearsal.port, user, password });
+        await client.access({ host: r.rehearsal.host, port: r.rehearsal.port, user, password, ...(secure ? { secure: true, secureOptions: { ca: r.rehearsal.tls?.cert } } : {}) });
         return await use(client);
     } finally {
         client.close();
@@ -57,6 +61,58 @@ async function get(client: Client, name: string): Promise<string> {
 }
 async function refusedWith(code: number, attempt: Promise<unknown>): Promise<void> {
     await assert.rejects(attempt, (err: FTPError) => err.code === code || assert.fail(`expected ${code}, got ${err.code}: ${err.message}`));
+}
+
+/**
+ * An FTPS client as lftp is one: it sends LIST, waits for the 150, and only then starts TLS on the data
+ * connection (resuming the control connection's session). Resolves with the control replies and the listing.
+ */
+async function lftpLikeListing(r: Running, user: string): Promise<{ codes: number[]; listing: string }> {
+    const codes: number[] = [];
+    let buffered = "";
+    let waiting: ((line: string) => void) | undefined;
+    const lines: string[] = [];
+    const onData = (chunk: Buffer) => {
+        buffered += chunk.toString("latin1");
+        for (let i = buffered.indexOf("\r\n"); i >= 0; i = buffered.indexOf("\r\n")) {
+            const line = buffered.slice(0, i);
+            buffered = buffered.slice(i + 2);
+            if (!/^\d{3} /.test(line)) continue;
+            if (waiting) { const w = waiting; waiting = undefined; w(line); } else lines.push(line);
+        }
+    };
+    const next = () => new Promise<string>((resolve) => { const queued = lines.shift(); if (queued !== undefined) resolve(queued); else waiting = resolve; })
+        .then((line) => { codes.push(Number(line.slice(0, 3))); return line; });
+    const raw = net.connect(r.rehearsal.port, r.rehearsal.host);
+    raw.on("data", onData);
+    let control: net.Socket = raw;
+    const send = (command: string) => { control.write(`${command}\r\n`); return next(); };
+    try {
+        await next();
+        await send("AUTH TLS");
+        raw.removeListener("data", onData);
+        const secure = tls.connect({ socket: raw, ca: r.rehearsal.tls?.cert, servername: undefined });
+        await new Promise((resolve, reject) => secure.once("secureConnect", resolve).once("error", reject));
+        secure.on("data", onData);
+        control = secure;
+        await send(`USER ${user}`);
+        await send(`PASS ${passwordOf(r.model, user)}`);
+        await send("PBSZ 0");
+        await send("PROT P");
+        const pasv = /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(await send("PASV")) as RegExpExecArray;
+        const data = net.connect(Number(pasv[5]) * 256 + Number(pasv[6]), r.rehearsal.host);
+        await new Promise((resolve) => data.once("connect", resolve));
+        assert.strictEqual(Number((await send("LIST")).slice(0, 3)), 150);
+        const dataTls = tls.connect({ socket: data, ca: r.rehearsal.tls?.cert, session: secure.getSession() });
+        let listing = "";
+        dataTls.on("data", (chunk: Buffer) => (listing += chunk.toString("utf8")));
+        await new Promise((resolve) => dataTls.once("close", resolve));
+        await next();
+        await send("QUIT");
+        return { codes, listing };
+    } finally {
+        control.destroy();
+    }
 }
 
 function withSecret(model: RehearsalModel, user: string, change: (secret: Record<string, string>) => void): RehearsalModel {
@@ -129,19 +185,20 @@ describe("npm run rehearse: the dev stack on loopback", function () {
         }
     });
 
-    it("prints each user's folder under --data, and says whether --source-ip is inside a restricted user's ranges", () => {
-        const at = { host: "127.0.0.1", port: 2121 } as Rehearsal;
+    it("prints each user's folder under --data, the address clients are rehearsed as, and whether it is inside a restricted user's ranges", () => {
+        const at = (sourceIp: string) => ({ host: "127.0.0.1", port: 2121, sourceIp }) as Rehearsal;
         const flags = (sourceIp?: string) => {
             const parsed = parseFlags(["--stack", "dev", "--data", "/srv/ftp", ...(sourceIp ? ["--source-ip", sourceIp] : [])]);
             assert.ok(parsed !== "help");
             return parsed;
         };
-        const plain = banner(dev, at, flags(), "/srv/ftp");
+        const plain = banner(dev, at("10.10.0.1"), flags(), "/srv/ftp");
         assert.match(plain, new RegExp(`user1 \\(read-write\\) home ${homeOf(dev, "user1")} \\(/srv/ftp${homeOf(dev, "user1")}\\)`));
-        assert.match(plain, /only from 10\.10\.1\.0\/24: from 127\.0\.0\.1, rehearse with --source-ip <an address inside>/);
-        assert.match(banner(dev, at, flags("10.10.1.7"), "/srv/ftp"), /only from 10\.10\.1\.0\/24: --source-ip 10\.10\.1\.7 is inside\n/);
-        assert.match(banner(dev, at, flags("10.10.2.7"), "/srv/ftp"), /only from 10\.10\.1\.0\/24: --source-ip 10\.10\.2\.7 is outside, so its logins are refused/);
-        assert.doesNotMatch(banner(dev, at, flags("10.10.1.7"), "/srv/ftp"), /rehearse with --source-ip/);
+        assert.match(plain, /every client is rehearsed as 10\.10\.0\.1 \(the first host the security group admits; --source-ip to choose\): inside network\.allowedCidrs 10\.10\.0\.0\/16/);
+        assert.match(plain, /only from 10\.10\.1\.0\/24: 10\.10\.0\.1 is outside, so its logins are refused; rehearse with --source-ip <an address inside>/);
+        assert.match(banner(dev, at("10.10.1.7"), flags("10.10.1.7"), "/srv/ftp"), /only from 10\.10\.1\.0\/24: 10\.10\.1\.7 is inside\n/);
+        assert.doesNotMatch(banner(dev, at("10.10.1.7"), flags("10.10.1.7"), "/srv/ftp"), /rehearse with --source-ip/);
+        assert.match(banner(dev, at("192.0.2.7"), flags("192.0.2.7"), "/srv/ftp"), /rehearsed as 192\.0\.2\.7 \(--source-ip\): OUTSIDE network\.allowedCidrs 10\.10\.0\.0\/16, so every connection is dropped before the banner/);
     });
 
     describe("shared and nested homes, as the session policies decide", () => {
@@ -184,11 +241,11 @@ describe("npm run rehearse: the dev stack on loopback", function () {
                 const from = loopback.events.length;
                 await refusedWith(530, asUser(loopback, user, async () => undefined, "wrong-password-123456"));
                 const idp = loopback.events.slice(from).find((e) => e.kind === "idp");
-                assert.match(idp?.kind === "idp" ? idp.line : "", new RegExp(`"reason":"wrong-password","username":"${user}",.*"sourceIp":"127.0.0.1"`));
+                assert.match(idp?.kind === "idp" ? idp.line : "", new RegExp(`"reason":"wrong-password","username":"${user}",.*"sourceIp":"10.10.0.1"`));
             });
         }
 
-        it("refuses partner-a from 127.0.0.1, outside its allowedSourceCidrs 10.10.1.0/24 (530, source-ip-not-allowed)", async () => {
+        it("refuses partner-a from 10.10.0.1 (the default address), outside its allowedSourceCidrs 10.10.1.0/24 (530, source-ip-not-allowed)", async () => {
             const from = loopback.events.length;
             await refusedWith(530, asUser(loopback, "partner-a", async () => undefined));
             const lines = loopback.events.slice(from).flatMap((e) => (e.kind === "idp" ? [e.line] : []));
@@ -337,6 +394,180 @@ describe("npm run rehearse: the dev stack on loopback", function () {
     });
 });
 
+describe("npm run rehearse: what Transfer refuses, the rehearsal refuses (README, fidelity table)", function () {
+    this.timeout(30_000);
+    let dev: RehearsalModel;
+    let plain: Running;
+    let both: Running;
+    let ftpsOnly: Running;
+    const sent = async (client: Client, command: string) => (await client.send(command)).code;
+
+    before(async () => {
+        const devConfig = readStackFile("dev", ROOT);
+        dev = rehearsalModel(await planOnce("dev", devConfig), devConfig);
+        // The dev stack speaking FTP and FTPS, planned: the rehearsal reads the protocols off the server.
+        const server = JSON.parse(devConfig.config["closed-ftp:server"]) as Record<string, unknown>;
+        const ftpsConfig = { ...devConfig, config: { ...devConfig.config, "closed-ftp:server": JSON.stringify({ ...server, protocols: ["FTP", "FTPS"], certificateArn: "arn:aws:acm:ap-northeast-1:111111111111:certificate/0a1b2c3d-0000-4000-8000-00000000a1b2" }) } };
+        const ftps = rehearsalModel(await planOnce("dev", ftpsConfig), ftpsConfig);
+        assert.deepStrictEqual(ftps.server.protocols, ["FTP", "FTPS"]);
+        assert.strictEqual(ftps.server.tlsSessionResumption, "ENFORCED");
+        plain = await rehearse(dev);
+        both = await rehearse(ftps);
+        ftpsOnly = await rehearse({ ...ftps, server: { ...ftps.server, protocols: ["FTPS"] } }, undefined, await selfSignedCertificate());
+    });
+
+    after(async () => {
+        for (const r of started.splice(0)) {
+            await r.rehearsal?.stop();
+            fs.rmSync(r.dataDir, { recursive: true, force: true });
+        }
+    });
+
+    it("every row of the fidelity table has its test here, and the README shows the table", function () {
+        const titles = (this.test?.parent?.tests ?? []).map((t) => t.title);
+        for (const row of FIDELITY) assert.ok(titles.some((t) => t.startsWith(`[${row.topic}]`)), `no test for the fidelity row "${row.topic}"`);
+        assert.ok(fs.readFileSync(path.join(ROOT, "README.md"), "utf8").includes(fidelityTableMarkdown()), "README.md's fidelity table differs from fidelityTableMarkdown()");
+    });
+
+    it("[active mode] PORT and EPRT are 502; PASV and EPSV carry listings and files", async () => {
+        await asUser(plain, "user1", async (client) => {
+            await refusedWith(502, client.send("PORT 127,0,0,1,31,144"));
+            await refusedWith(502, client.send("EPRT |1|127.0.0.1|8080|"));
+            await put(client, "passive.csv", "over EPSV");
+            assert.match((await client.send("PASV")).message, /^227 /);
+            assert.strictEqual(await get(client, "passive.csv"), "over EPSV");
+        });
+        assert.ok(plain.events.some((e) => e.kind === "refused" && e.command === "PORT" && /passive only/.test(e.message)));
+    });
+
+    it("[client address] a client outside network.allowedCidrs is reset before the banner, and the IdP is never asked", async () => {
+        const outside = await rehearse(dev, "192.0.2.10");
+        const client = new Client(3000);
+        try {
+            await assert.rejects(client.access({ host: outside.rehearsal.host, port: outside.rehearsal.port, user: "user1", password: passwordOf(dev, "user1") }),
+                (err: Error) => !(err instanceof FTPError) || assert.fail(`the server answered ${err.code}: ${err.message}`));
+        } finally {
+            client.close();
+        }
+        assert.ok(outside.events.some((e) => e.kind === "dropped" && e.sourceIp === "192.0.2.10" && e.allowedCidrs.join() === "10.10.0.0/16"));
+        assert.ok(!outside.events.some((e) => e.kind === "login" || e.kind === "idp"));
+        assert.strictEqual(plain.rehearsal.sourceIp, "10.10.0.1");
+    });
+
+    it("[FTPS] AUTH TLS with the certificate made at start: login, PROT P, put, list and get over TLS; FEAT offers TLS only where FTPS is on", async () => {
+        await asUser(both, "user1", async (client) => {
+            assert.ok((await client.features()).has("AUTH"));
+            await put(client, "secret.csv", "over TLS");
+            assert.deepStrictEqual((await client.list()).map((f) => f.name), ["secret.csv"]);
+            assert.strictEqual(await get(client, "secret.csv"), "over TLS");
+        }, passwordOf(both.model, "user1"), true);
+        assert.ok(both.rehearsal.tls?.selfSigned && new X509Certificate(both.rehearsal.tls.cert).checkIP("127.0.0.1"));
+        // The FTP-only stack does not pretend: no AUTH TLS in FEAT, and AUTH TLS refused.
+        await asUser(plain, "user1", async (client) => {
+            assert.ok(!(await client.features()).has("AUTH"));
+            await refusedWith(502, client.send("AUTH TLS"));
+        });
+        // In the clear on a server with FTP and FTPS: still a login.
+        await asUser(both, "user1", async (client) => assert.strictEqual(await client.pwd(), "/"));
+        // As lftp does it: TLS on the data connection only after the 150, resuming the control session.
+        const lftp = await lftpLikeListing(both, "user1");
+        assert.deepStrictEqual(lftp.codes, [220, 234, 331, 230, 200, 200, 227, 150, 226, 221]);
+        assert.match(lftp.listing, /secret\.csv/);
+    });
+
+    it("[FTPS only] a server of FTPS alone answers USER in the clear 530, and takes the login over TLS", async () => {
+        await refusedWith(530, asUser(ftpsOnly, "user1", async () => undefined));
+        assert.ok(ftpsOnly.events.some((e) => e.kind === "refused" && e.command === "USER" && /AUTH TLS before USER/.test(e.message)));
+        await asUser(ftpsOnly, "user1", async (client) => assert.deepStrictEqual(await client.list(), []), passwordOf(ftpsOnly.model, "user1"), true);
+    });
+
+    it("[PROT P] PROT C is 536, and a listing before PROT P is 521", async () => {
+        await asUser(both, "user1", async (client) => {
+            await refusedWith(536, client.send("PROT C"));
+            await refusedWith(521, client.list());
+            assert.strictEqual(await sent(client, "PROT P"), 200);
+            assert.ok(Array.isArray(await client.list()));
+        }, passwordOf(both.model, "user1"), true);
+    });
+
+    it("[TLS session resumption] a data connection that does not resume the control connection's session is 522 (ENFORCED)", async () => {
+        await asUser(both, "user1", async (client) => {
+            // A client without session resumption: it offers the data connection no session of the control connection's.
+            const ftp = client.ftp as unknown as { tlsSessionStore?: unknown; socket: { getSession(): unknown } };
+            Object.defineProperty(ftp, "tlsSessionStore", { get: () => undefined, set: () => undefined });
+            ftp.socket.getSession = () => undefined;
+            await refusedWith(522, client.list());
+        }, passwordOf(both.model, "user1"), true);
+        assert.ok(both.events.some((e) => e.kind === "refused" && e.code === 522));
+    });
+
+    it("[TYPE] TYPE A is taken and the file moves byte for byte; TYPE E is 504", async () => {
+        const bytes = "line one\r\nline two\n\u00ff";
+        await asUser(plain, "user1", async (client) => {
+            assert.strictEqual(await sent(client, "TYPE A"), 200);
+            await put(client, "lines.txt", bytes);
+            assert.strictEqual(await get(client, "lines.txt"), bytes);
+            await refusedWith(504, client.send("TYPE E"));
+            assert.strictEqual(await sent(client, "TYPE I"), 200);
+        });
+        assert.strictEqual(fs.readFileSync(onDisk(plain, "user1", "lines.txt"), "utf8"), bytes);
+    });
+
+    it("[MODE] MODE S is taken; MODE B and MODE C are 504", async () => {
+        await asUser(plain, "user1", async (client) => {
+            assert.strictEqual(await sent(client, "MODE S"), 200);
+            await refusedWith(504, client.send("MODE B"));
+            await refusedWith(504, client.send("MODE C"));
+        });
+    });
+
+    it("[restarts] a resumed download (REST, then RETR) is refused 502", async () => {
+        await asUser(plain, "user1", async (client) => {
+            await put(client, "whole.bin", "0123456789");
+            await refusedWith(502, client.downloadTo(new Writable({ write(_c, _e, done) { done(); } }), "whole.bin", 4));
+            assert.strictEqual(await get(client, "whole.bin"), "0123456789");
+        });
+    });
+
+    it("[appends] APPE is refused 502 and the file is left as it was", async () => {
+        await asUser(plain, "user1", async (client) => {
+            await put(client, "log.txt", "first");
+            await refusedWith(502, client.appendFrom(Readable.from([Buffer.from(" second")]), "log.txt"));
+            assert.strictEqual(await get(client, "log.txt"), "first");
+        });
+    });
+
+    it("[SITE] SITE CHMOD and SITE UTIME are 502 (lftp's cue to stop sending them), and FEAT offers no MFMT", async () => {
+        await asUser(plain, "user1", async (client) => {
+            await put(client, "mirrored.csv", "from lftp mirror -R");
+            await refusedWith(502, client.send("SITE CHMOD 644 mirrored.csv"));
+            await refusedWith(502, client.send("SITE UTIME mirrored.csv 20261201000000 20261201000000 20261201000000 UTC"));
+            assert.ok(!(await client.features()).has("MFMT"));
+            assert.strictEqual(await get(client, "mirrored.csv"), "from lftp mirror -R");
+        });
+    });
+
+    it("[listings] LIST, NLST and STAT list; MLSD and MLST are 502 and not offered", async () => {
+        await asUser(plain, "user1", async (client) => {
+            await put(client, "listed.csv", "x");
+            assert.ok((await client.list()).some((f) => f.name === "listed.csv"));
+            assert.match((await client.send("STAT listed.csv")).message, /listed\.csv/);
+            assert.ok(!(await client.features()).has("MLST"));
+            await refusedWith(502, client.send("MLST listed.csv"));
+        });
+    });
+
+    it("[other commands] every command ftp-srv knows that is not in Transfer's list is 502 before ftp-srv sees it", async () => {
+        // ftp-srv registers one command per file (and SITE as a folder of subcommands).
+        const known = fs.readdirSync(path.join(ROOT, "node_modules", "ftp-srv", "src", "commands", "registration")).map((f) => f.replace(/\.js$/, "").toUpperCase());
+        const outside = known.filter((c) => !(TRANSFER_FTP_COMMANDS as readonly string[]).includes(c));
+        assert.ok(outside.length >= 6, `ftp-srv's registry: ${known.join(" ")}`);
+        await asUser(plain, "user1", async (client) => {
+            for (const command of outside) await refusedWith(502, client.send(`${command} x`));
+        });
+    });
+});
+
 describe("npm run rehearse: the command", () => {
     it("refuses bad flags naming the flag (exit 2)", async () => {
         const cases: [string[], RegExp][] = [
@@ -348,6 +579,10 @@ describe("npm run rehearse: the command", () => {
             [["--stack", "dev", "--source-ip", "10.10.1"], /--source-ip "10.10.1": not an IPv4 or IPv6 address/],
             [["--stack", "dev", "--data"], /--data needs a value/],
             [["--stack", "dev", "--dir", "/no/such/project"], /--dir \/no\/such\/project: no such folder/],
+            [["--stack", "dev", "--cert", path.join(ROOT, "README.md")], /--cert needs --key \(its private key\)/],
+            [["--stack", "dev", "--key", "k.pem"], /--key needs --cert/],
+            [["--stack", "dev", "--cert", "/no/such.pem", "--key", "/no/such.key"], /--cert "\/no\/such\.pem": cannot read it \(ENOENT\)/],
+            [["--stack", "dev", "--cert", path.join(ROOT, "README.md"), "--key", path.join(ROOT, "README.md")], /--cert ".*README\.md": not a PEM certificate/],
         ];
         for (const [argv, message] of cases) {
             assert.throws(() => parseFlags(argv), (err: Error) => err instanceof FlagError && message.test(err.message));
@@ -356,6 +591,25 @@ describe("npm run rehearse: the command", () => {
             assert.match(errors.join("\n"), message);
         }
         assert.deepStrictEqual(parseFlags(["--stack", "dev"]), { stack: "dev", port: 2121, passivePorts: { min: 8192, max: 8200 }, dir: ROOT });
+    });
+
+    it("takes --cert and --key only as a matching PEM pair, and only for a stack that speaks FTPS (exit 2)", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-rehearse-pem-"));
+        try {
+            const [one, other] = [await selfSignedCertificate(), await selfSignedCertificate()];
+            fs.writeFileSync(path.join(dir, "cert.pem"), one.cert);
+            fs.writeFileSync(path.join(dir, "key.pem"), one.key);
+            fs.writeFileSync(path.join(dir, "other.pem"), other.key);
+            const pair = ["--cert", path.join(dir, "cert.pem"), "--key", path.join(dir, "key.pem")];
+            const parsed = parseFlags(["--stack", "dev", ...pair]);
+            assert.ok(parsed !== "help" && parsed.tls?.selfSigned === false && String(parsed.tls.cert).includes("BEGIN CERTIFICATE"));
+            assert.throws(() => parseFlags(["--stack", "dev", "--cert", path.join(dir, "cert.pem"), "--key", path.join(dir, "other.pem")]), /--key ".*other\.pem" is not the private key of --cert/);
+            const errors: string[] = [];
+            assert.strictEqual(await main(["--stack", "dev", ...pair], { out: () => undefined, err: (l) => errors.push(l) }), 2);
+            assert.match(errors.join("\n"), /--cert\/--key: stack "dev" speaks FTP, not FTPS \(closed-ftp:server\.protocols\)/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("reports a bad stack file's validation errors (exit 1) and serves nothing", async () => {
