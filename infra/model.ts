@@ -91,6 +91,36 @@ export const DEFAULTS = {
     lifecycle: { abortIncompleteUploadsAfterDays: 7, noncurrentVersionsExpireAfterDays: 30 } as BucketLifecycle,
 } as const;
 
+/**
+ * The test client (closed-ftp:testClient): the seeds' Client-VPC. Amazon Linux 2023 by AWS's own
+ * image name (owner amazon), reached by Run Command through the SSM endpoints, lftp from the
+ * distribution's repository, which sits in an S3 bucket reached through a gateway endpoint.
+ */
+export const TEST_CLIENT = {
+    cidrBlock: "10.254.0.0/24",
+    instanceType: "t3.micro",
+    /** AL2023's standard AMI names (the minimal and ECS images are named otherwise): al2023-ami-2023.<version>-kernel-<k>-x86_64. */
+    amiNamePattern: "al2023-ami-2023.*-kernel-*-x86_64",
+    /**
+     * Systems Manager's interface endpoints for an instance without internet access; ec2messages is for
+     * SSM Agent before 3.3.40.0 only (https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html).
+     */
+    ssmEndpoints: ["ssm", "ssmmessages"] as const,
+    volumeSizeGiB: 8,
+} as const;
+
+/** The S3 bucket of AL2023's package repositories in a region, which dnf reads anonymously through the gateway endpoint. */
+export function al2023RepositoryBucket(region: string): string {
+    return `al2023-repos-${region}-de612dc2`;
+}
+
+/**
+ * Services that assume a role handed to them by iam:PassRole in the role's own account, and that put
+ * no aws:SourceAccount in that request: a condition on it would make the role unusable, and PassRole
+ * (which cannot cross accounts) is what stops another account's use. EC2 instance profiles only.
+ */
+export const PASSED_ROLE_SERVICES = ["ec2.amazonaws.com"] as const;
+
 /** The widest client range accepted per family: a closed service names its client networks, not the internet. */
 export const WIDEST_CLIENT_PREFIX = { ipv4: 8, ipv6: 32 } as const;
 

@@ -1,7 +1,7 @@
 // Every IAM document closed-ftp deploys, rendered by plain functions (no Pulumi) so each can be
 // evaluated and tested on its own. Least privilege: never `s3:*`, never `Resource: "*"` where an ARN exists.
 
-import { Access, ACCOUNT_ID, partitionOf, TRANSFER_SERVER_ID } from "./model";
+import { Access, ACCOUNT_ID, al2023RepositoryBucket, partitionOf, TRANSFER_SERVER_ID } from "./model";
 
 export type { Access };
 
@@ -10,7 +10,7 @@ type ConditionValue = string | string[] | boolean;
 export interface PolicyStatement {
     Sid: string;
     Effect: "Allow" | "Deny";
-    Principal?: { Service: string } | { AWS: string | string[] };
+    Principal?: { Service: string } | { AWS: string | string[] } | "*";
     Action?: string | string[];
     /** Only in a Deny: everything but these (an Allow never grants by exclusion). */
     NotAction?: string[];
@@ -269,6 +269,8 @@ export const PREVIEW_LOOKUPS: Readonly<Record<string, readonly string[]>> = {
     "aws:ec2/getNetworkInterface:getNetworkInterface": ["ec2:DescribeNetworkInterfaces"],
     // zone_data_source.go: the zone, a private zone's NS records, and its tags.
     "aws:route53/getZone:getZone": ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
+    // ec2_ami_data_source.go: DescribeImages (its GetInstanceUefiData is allowed to fail).
+    "aws:ec2/getAmi:getAmi": ["ec2:DescribeImages"],
     // certificate.go's Read: the certificate and its tags.
     "read aws:acm/certificate:Certificate": ["acm:DescribeCertificate", "acm:ListTagsForCertificate"],
 };
@@ -309,4 +311,34 @@ export function alarmTopicPolicy(a: { partition: string; region: string; account
             { Sid: "TlsOnly", Effect: "Deny", Principal: { AWS: "*" }, Action: "sns:*", Resource: a.topicArn, Condition: { Bool: { "aws:SecureTransport": false } } },
         ],
     };
+}
+
+/** The test client instance's role: EC2 assumes it for the instance profile (PASSED_ROLE_SERVICES: no source condition exists). */
+export function testClientTrustPolicy(): PolicyDocument {
+    return document({ Sid: "Ec2ForTheInstanceProfile", Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" });
+}
+
+/**
+ * What SSM Agent needs for Run Command and nothing else: register the instance (this account's
+ * instances), and the message channels, which take no resource ARN (the service authorization
+ * reference lists none for ssmmessages).
+ */
+export function testClientInstancePolicy(a: { partition: string; region: string; accountId: string }): PolicyDocument {
+    requireMatch("accountId", a.accountId, ACCOUNT_ID, "a 12-digit account id");
+    const instances = `arn:${a.partition}:ec2:${a.region}:${a.accountId}:instance/*`;
+    return document(
+        { Sid: "RegisterWithSystemsManager", Effect: "Allow", Action: ["ssm:UpdateInstanceInformation", "ssm:ListInstanceAssociations"], Resource: instances },
+        { Sid: "RunCommandChannels", Effect: "Allow", Action: ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"], Resource: "*" },
+    );
+}
+
+/**
+ * The test client's S3 gateway endpoint: dnf reads AL2023's repository bucket (anonymously, hence the
+ * "*" principal), and nothing else goes through it.
+ */
+export function testClientS3EndpointPolicy(a: { partition: string; region: string }): PolicyDocument {
+    return document({
+        Sid: "AmazonLinuxRepositoryOnly", Effect: "Allow", Principal: "*", Action: ["s3:GetObject"],
+        Resource: `arn:${a.partition}:s3:::${al2023RepositoryBucket(a.region)}/*`,
+    });
 }

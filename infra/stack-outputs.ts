@@ -55,6 +55,16 @@ export const STACK_OUTPUTS = z.object({
         routeTableId: z.string().regex(/^rtb-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a route table id` }),
         cidrBlock: cidr,
     })).optional(),
+    /** closed-ftp:testClient: the instance Run Command reaches, its VPC and the peering (absent when off). */
+    testClient: z.object({
+        instanceId: z.string().regex(/^i-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not an EC2 instance id` }),
+        vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC id` }),
+        cidrBlock: cidr,
+        privateIp: nonEmpty,
+        peeringConnectionId: z.string().regex(/^pcx-[0-9a-f]+$/, { error: (i) => `"${String(i.input)}" is not a VPC peering connection id` }),
+        /** The hub's routes to the client: made in routeTableIds; with none, for the network team to add. */
+        hubRoutes: z.object({ destinationCidrBlock: cidr, vpcPeeringConnectionId: nonEmpty, routeTableIds: z.array(nonEmpty) }),
+    }).optional(),
     idpFunctionName: nonEmpty,
     secretPrefix: nonEmpty,
     users: z.record(z.string(), USER_OUTPUT),

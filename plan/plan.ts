@@ -136,7 +136,7 @@ function parsedOrNothing(value: string | undefined): unknown {
  */
 export async function runPlan(stack: string, stackConfig: StackConfig, options: PlanOptions = {}): Promise<PlanRun> {
     const region = stackConfig.config["aws:region"];
-    const vpcs = options.vpcs ?? worldAsDeclared(parsedOrNothing(stackConfig.config["closed-ftp:network"]), region);
+    const vpcs = options.vpcs ?? worldAsDeclared(parsedOrNothing(stackConfig.config["closed-ftp:network"]), region, parsedOrNothing(stackConfig.config["closed-ftp:testClient"]));
     const declared = dnsWorldAsDeclared(parsedOrNothing(stackConfig.config["closed-ftp:dns"]), parsedOrNothing(stackConfig.config["closed-ftp:server"]));
     const cloud = new MockCloud({
         defaultRegion: region, vpcs, firstPreview: options.firstPreview, endpointServiceZones: options.endpointServiceZones,

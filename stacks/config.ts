@@ -5,7 +5,7 @@ import { z } from "zod";
 import {
     Access, ACCESS_LEVELS, ACCOUNT_ID, AVAILABILITY_ZONE_ID, DEFAULTS, Encryption, ENCRYPTIONS, ENDPOINT_SERVICES, HUB_KEY, IAM_ROLE_ARN,
     MIN_PASSWORD_LENGTH, partitionOf, Protocol, PROTOCOLS, REGION, REMOVAL_POLICIES, s3BucketNameProblem, TRANSFER_USER_NAME, WIDEST_CLIENT_PREFIX,
-    BANNER_MAX_LENGTH, BANNER_PATTERN, dnsNameProblem, HOSTED_ZONE_ID, MAX_ORGANISATION_TAGS, SNS_TOPIC_ARN, tagKeyProblem, tagValueProblem,
+    BANNER_MAX_LENGTH, BANNER_PATTERN, dnsNameProblem, HOSTED_ZONE_ID, MAX_ORGANISATION_TAGS, SNS_TOPIC_ARN, tagKeyProblem, tagValueProblem, TEST_CLIENT,
 } from "../infra/model";
 import { ALARM_NAMES, AlarmName, ALARMS } from "../infra/monitoring-model";
 import { MAX_ALLOWED_CIDRS_PER_FAMILY } from "../infra/closed-ftp-server";
@@ -225,6 +225,18 @@ const alarmsSchema = z.strictObject({
     ...Object.fromEntries(ALARM_NAMES.map((name) => [name, alarmSettings(name).prefault({})])) as { [K in AlarmName]: z.ZodPrefault<ReturnType<typeof alarmSettings>> },
 });
 
+const ROUTE_TABLE_ID = /^rtb-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** The seeds' Client-VPC (infra/test-client.ts): `true` for the defaults, or a map of them. */
+const testClientSchema = z.preprocess((v) => (v === true ? {} : v), z.strictObject({
+    cidrBlock: cidr.default(TEST_CLIENT.cidrBlock),
+    instanceType: z.string({ error: (i) => `expected an EC2 instance type, got ${describe(i.input)}` })
+        .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: (i) => `"${String(i.input)}" is not an EC2 instance type (like t3.micro)` }).default(TEST_CLIENT.instanceType),
+    /** An existing hub VPC's route tables that get the route to the client block; unset, the routes are printed. */
+    hubRouteTableIds: z.array(z.string().regex(ROUTE_TABLE_ID, { error: (i) => `"${String(i.input)}" is not a route table id (rtb- and 8 or 17 hex)` }))
+        .min(1, "leave it out to have the routes printed, or name at least one route table").superRefine(noDuplicates).optional(),
+}, { error: (i) => `expected true, false or a map (cidrBlock, instanceType, hubRouteTableIds), got ${describe(i.input)}` }));
+
 /** The organisation's tags, added to every resource's default tags. */
 const tagsSchema = z.record(z.string(), z.unknown()).superRefine((tags, ctx) => {
     const keys = Object.keys(tags);
@@ -253,6 +265,8 @@ export const CONFIG_SCHEMA = {
     /** A CloudWatch dashboard of logins, the IdP, transfers and the alarms. */
     dashboard: z.boolean({ error: (i) => `expected true or false, got ${describe(i.input)}` }).default(true),
     tags: tagsSchema.default({}),
+    /** Off unless set: the test client VPC, its peering and instance (README, Verify from inside AWS). */
+    testClient: z.union([z.literal(false), testClientSchema]).optional(),
 } as const;
 
 const regionSchema = z.string({ error: (i) => (i.input === undefined ? "is required (e.g. pulumi config set aws:region ap-northeast-1)" : `"${String(i.input)}" is not an AWS region name`) })
@@ -501,6 +515,22 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
     if (topic && region && (topic[2] !== region || topic[1] !== partition)) add(["alarms", "topicArn"], `is in ${topic[2]}, but CloudWatch alarms publish only to topics of their own region, ${region}`);
     if (topicArn && alarms?.emails !== undefined) add(["alarms", "emails"], "subscribe to the stack's own topic: with topicArn, add the subscriptions to that topic where it is managed");
 
+    const client = isObject(value.testClient) ? value.testClient : undefined;
+    const clientCidr = str(client?.cidrBlock);
+    if (clientCidr && parseCidr(clientCidr).ok) {
+        const bits = Number(clientCidr.split("/")[1]);
+        const range = clientCidr.includes(":") ? "ipv6" : ipaddr.IPv4.parse(clientCidr.split("/")[0]).range();
+        if (clientCidr.includes(":") || bits < 16 || bits > 26) add(["testClient", "cidrBlock"], `"${clientCidr}" must be an IPv4 block from /16 to /26 (its one subnet is a quarter of it, and AWS's smallest subnet is /28)`);
+        else if (range !== "private" && range !== "carrierGradeNat") add(["testClient", "cidrBlock"], `"${clientCidr}" is not a private range (10/8, 172.16/12, 192.168/16 or 100.64/10)`);
+        const clash = strings(network?.allowedCidrs).filter((c) => parseCidr(c).ok).find((c) => cidrContains(c, clientCidr) || cidrContains(clientCidr, c));
+        if (clash) add(["testClient", "cidrBlock"], `"${clientCidr}" overlaps ${NAMESPACE}:network.allowedCidrs ${clash}: the hub could not tell the test client's routes from the clients' own; choose a block the network does not use`);
+        const newBlock = str(network?.cidrBlock);
+        if (newBlock && parseCidr(newBlock).ok && (cidrContains(newBlock, clientCidr) || cidrContains(clientCidr, newBlock))) {
+            add(["testClient", "cidrBlock"], `"${clientCidr}" overlaps the hub VPC ${newBlock}: VPC peering refuses overlapping blocks`);
+        }
+    }
+    if (client?.hubRouteTableIds !== undefined && network?.vpcId === undefined) add(["testClient", "hubRouteTableIds"], "is for an existing hub VPC (network.vpcId): a new VPC's route tables are the stack's, and get the routes");
+
     const passwords = value.passwords instanceof Map ? value.passwords : new Map<string, unknown>();
     for (const [user, password] of passwords) {
         if (!userNames.has(user)) add(["passwords", user], `"${user}" is not a user defined in ${NAMESPACE}:users`);
@@ -551,6 +581,7 @@ function toModel(c: ConfigValue) {
         alarms: c.alarms,
         dashboard: c.dashboard,
         tags: c.tags as Record<string, string>,
+        ...(c.testClient ? { testClient: c.testClient as { cidrBlock: string; instanceType: string; hubRouteTableIds?: string[] } } : {}),
         /** Plaintext passwords from closed-ftp:passwords (secret config), by user name. */
         passwords: Object.fromEntries([...c.passwords].map(([user, password]) => [user, String(password)])),
     };

@@ -3,9 +3,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
+import * as ipaddr from "ipaddr.js";
 import { ClosedFtpServer, CrossAccountBucket, FtpMonitoring, FtpUser, IsolatedVpc } from "../infra";
+import { TestClient } from "../infra/test-client";
 import { isolatedSubnetCidr } from "../infra/isolated-vpc";
-import { EndpointService, HUB_KEY, partitionOf } from "../infra/model";
+import { EndpointService, HUB_KEY, partitionOf, TEST_CLIENT } from "../infra/model";
 import { StackOutputsModel } from "../infra/stack-outputs";
 import { AccountModel, ConfigIssue, ConfigValidationError, NAMESPACE, NetworkModel, StackModel, UserModel } from "./config";
 import { Credentials, roleToAssume } from "./credentials";
@@ -162,6 +164,51 @@ export async function lookUpDns(model: StackModel, providers: Map<string, aws.Pr
     throw new ConfigValidationError(issues);
 }
 
+function cidrsOverlap(a: string, b: string): boolean {
+    const [left, leftBits] = ipaddr.IPv4.parseCIDR(a);
+    const [right, rightBits] = ipaddr.IPv4.parseCIDR(b);
+    return left.match(right, Math.min(leftBits, rightBits));
+}
+
+/** Graviton types (t4g, m7gd, c6gn, …) run arm64 images; the rest x86_64. */
+export function architectureOf(instanceType: string): "arm64" | "x86_64" {
+    return /^[a-z]+\d+g[a-z]*\./.test(instanceType) ? "arm64" : "x86_64";
+}
+
+/**
+ * What the test client needs of the hub account before anything is created: a block that does not
+ * overlap the hub VPC's, route tables of the hub VPC, a zone offering the SSM endpoints, and the
+ * newest Amazon Linux 2023 image (AWS's own, by name) for the instance's architecture.
+ */
+async function lookUpTestClient(model: StackModel, hub: aws.Provider, net: ResolvedNetwork): Promise<{ zone: string; amiId: string } | undefined> {
+    const client = model.testClient;
+    if (!client) return undefined;
+    const issues: ConfigIssue[] = [];
+    const path = `${NAMESPACE}:testClient`;
+    const opts = { provider: hub };
+    for (const hubCidr of net.cidrBlocks.filter((c) => c.includes(".") && cidrsOverlap(c, client.cidrBlock))) {
+        issues.push({ path: `${path}.cidrBlock`, message: `"${client.cidrBlock}" overlaps the hub VPC's ${hubCidr}: VPC peering refuses overlapping blocks` });
+    }
+    await Promise.all((client.hubRouteTableIds ?? []).map(async (id, i) => {
+        const table = await lookUp(`route table ${id} in the hub account ${model.hub.accountId}`, () => aws.ec2.getRouteTable({ routeTableId: id }, opts), issues, `${path}.hubRouteTableIds[${i}]`);
+        if (table && table.vpcId !== net.vpcId) issues.push({ path: `${path}.hubRouteTableIds[${i}]`, message: `route table ${id} is in ${table.vpcId}, not in the hub VPC ${net.vpcId}` });
+    }));
+    const zone = net.availabilityZones[0];
+    for (const service of TEST_CLIENT.ssmEndpoints) {
+        const serviceName = `com.amazonaws.${model.region}.${service}`;
+        const offered = await lookUp(`the zones that offer ${serviceName}`, () => aws.ec2.getVpcEndpointService({ serviceName }, opts), issues, path);
+        if (offered && !offered.availabilityZones.includes(zone)) issues.push({ path, message: `the test client's zone ${zone} (the hub's first) does not offer ${serviceName}, which Run Command needs` });
+    }
+    const architecture = architectureOf(client.instanceType);
+    const pattern = TEST_CLIENT.amiNamePattern.replace(/x86_64$/, architecture);
+    const image = await lookUp(`the newest Amazon Linux 2023 image (${pattern}, owner amazon)`, () => aws.ec2.getAmi({
+        owners: ["amazon"], mostRecent: true,
+        filters: [{ name: "name", values: [pattern] }, { name: "architecture", values: [architecture] }, { name: "state", values: ["available"] }],
+    }, opts), issues, `${path}.instanceType`);
+    if (issues.length > 0 || !image) throw new ConfigValidationError(issues);
+    return { zone, amiId: image.id };
+}
+
 export interface ProgramOptions {
     credentials?: Credentials;
     /** The stack's name; default the running stack's. */
@@ -183,6 +230,7 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
 
     const net = await lookUpNetwork(model, hubProvider);
     await lookUpDns(model, providers);
+    const client = await lookUpTestClient(model, hubProvider, net);
     // One secret seed for every user's salt and generated password: a user costs no random resource.
     const credentialSeed = new random.RandomBytes("credential-seed", { length: 32 }, { provider: randomProvider });
     const vpc = net.kind === "new"
@@ -195,7 +243,8 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
         vpcId: vpc ? vpc.vpcId : net.vpcId as string,
         subnetIds: vpc ? vpc.subnetIds : net.subnetIds as string[],
         vpcCidrBlocks: net.cidrBlocks,
-        allowedCidrs: model.network.allowedCidrs,
+        // The test client is one more client network: the server's security group admits it like the rest.
+        allowedCidrs: model.testClient ? [...model.network.allowedCidrs, model.testClient.cidrBlock] : model.network.allowedCidrs,
         existingEndpointIds: net.existingEndpointIds,
         protocols: model.server.protocols,
         certificateArn: model.server.certificateArn,
@@ -218,6 +267,21 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
         type: "A",
         aliases: [{ name: server.endpointDnsName, zoneId: server.endpointHostedZoneId, evaluateTargetHealth: false }],
     }, { provider: providers.get(model.dns.account) }) : undefined;
+
+    const testClient = model.testClient && client ? new TestClient("test-client", {
+        region: model.region,
+        partition,
+        accountId: model.hub.accountId,
+        cidrBlock: model.testClient.cidrBlock,
+        availabilityZone: client.zone,
+        hubVpcId: vpc ? vpc.vpcId : net.vpcId as string,
+        hubCidrBlocks: net.cidrBlocks.filter((c) => c.includes(".")),
+        // A new VPC's route tables are the stack's; an existing VPC's are named in the config, or left to the network team.
+        hubRouteTableIds: vpc ? vpc.routeTableIds : model.testClient.hubRouteTableIds ?? [],
+        amiId: client.amiId,
+        instanceType: model.testClient.instanceType,
+        naming,
+    }, { provider: hubProvider }) : undefined;
 
     const monitoring = new FtpMonitoring("monitoring", {
         stack,
@@ -291,6 +355,14 @@ export async function deployClosedFtp(model: StackModel, options: ProgramOptions
         ...(monitoring.dashboardName ? { dashboardName: monitoring.dashboardName } : {}),
         vpcId: vpc ? vpc.vpcId : net.vpcId as string,
         ...(vpc ? { subnets: Object.fromEntries(net.availabilityZones.map((zone, i) => [zone, { subnetId: vpc.subnetIds[i], routeTableId: vpc.routeTableIds[i], cidrBlock: isolatedSubnetCidr(net.cidrBlocks[0], i) }])) } : {}),
+        ...(testClient ? { testClient: {
+            instanceId: testClient.instanceId,
+            vpcId: testClient.vpcId,
+            cidrBlock: testClient.cidrBlock,
+            privateIp: testClient.privateIp,
+            peeringConnectionId: testClient.peeringConnectionId,
+            hubRoutes: testClient.hubRoutes,
+        } } : {}),
         idpFunctionName: server.idpFunctionName,
         secretPrefix: server.secretPrefix,
         users: Object.fromEntries(users.map(({ model: u, home }) => [u.userName, {

@@ -45,6 +45,8 @@ export interface MockVpc {
     endpoints?: Record<string, { privateDnsEnabled: boolean; id?: string }>;
     /** DNS support and hostnames (both on unless false). */
     dns?: boolean;
+    /** Route tables of the VPC, by id. */
+    routeTables?: string[];
 }
 
 /**
@@ -409,6 +411,23 @@ export class MockCloud {
             }
             case "aws:ec2/getNetworkInterface:getNetworkInterface":
                 return this.networkInterface(String(inputs.id ?? ""));
+            case "aws:ec2/getRouteTable:getRouteTable": {
+                const id = String(inputs.routeTableId ?? "");
+                const found = Object.entries(this.options.vpcs).find(([, vpc]) => (vpc.routeTables ?? []).includes(id));
+                if (!found) throw new MockCloudRefusal(`no matching EC2 Route Table found (mock cloud: no route table ${id} in account ${accountId})`);
+                return { id, routeTableId: id, vpcId: found[0], arn: `arn:${partition}:ec2:${region}:${accountId}:route-table/${id}`, ownerId: accountId, routes: [], associations: [] };
+            }
+            case "aws:ec2/getAmi:getAmi": {
+                const owners = Array.isArray(inputs.owners) ? inputs.owners.map(String) : [];
+                const filters = (Array.isArray(inputs.filters) ? inputs.filters : []) as { name?: string; values?: string[] }[];
+                const name = filters.find((f) => f.name === "name")?.values?.[0] ?? "";
+                // ec2_ami_data_source.go: most_recent without an owner (or owner-id/image-id filter) is an error, not a guess.
+                if (inputs.mostRecent && owners.length === 0) throw new MockCloudRefusal("Most Recent Image Not Filtered: \"most_recent\" is set to \"true\" and results are not filtered by owner or image ID");
+                const match = /^al2023-ami-2023\.\*-kernel-\*-(x86_64|arm64)$/.exec(name);
+                if (!owners.includes("amazon") || !match) throw new MockCloudRefusal(`Your query returned no results. Please change your search criteria and try again. (mock cloud: only Amazon's AL2023 images, owner amazon, name al2023-ami-2023.*-kernel-*-<arch>; asked ${owners.join(",") || "no owner"} ${name})`);
+                const id = `ami-${hexOf(`${region}|al2023|${match[1]}`, 17)}`;
+                return { id, imageId: id, name: `al2023-ami-2023.9.20261120.0-kernel-6.12-${match[1]}`, architecture: match[1], ownerId: "137112412989", imageOwnerAlias: "amazon", state: "available", rootDeviceName: "/dev/xvda", imdsSupport: "v2.0" };
+            }
             case "aws:route53/getZone:getZone": {
                 const zoneId = String(inputs.zoneId ?? "");
                 const zone = this.options.hostedZones[zoneId];
@@ -453,8 +472,9 @@ export function dnsWorldAsDeclared(dns: unknown, server: unknown): { hostedZones
  * subnets in the region's zones in order, the endpoints it lists there with private DNS on. Tests
  * pass their own worlds to see the look-ups refuse what AWS would.
  */
-export function worldAsDeclared(network: unknown, region: string): Record<string, MockVpc> {
+export function worldAsDeclared(network: unknown, region: string, testClient?: unknown): Record<string, MockVpc> {
     const n = (typeof network === "object" && network !== null ? network : {}) as { vpcId?: unknown; subnetIds?: unknown; existingEndpoints?: unknown };
+    const client = (typeof testClient === "object" && testClient !== null ? testClient : {}) as { hubRouteTableIds?: unknown };
     if (typeof n.vpcId !== "string") return {};
     const zones = zonesOf(region).map((z) => z.name);
     const subnets = Array.isArray(n.subnetIds) ? n.subnetIds.map(String) : [];
@@ -464,6 +484,8 @@ export function worldAsDeclared(network: unknown, region: string): Record<string
             cidrBlocks: ["10.0.0.0/16"],
             subnets: Object.fromEntries(subnets.map((id, i) => [id, zones[i % zones.length]])),
             endpoints: Object.fromEntries(endpoints.map((service) => [service, { privateDnsEnabled: true }])),
+            // The route tables closed-ftp:testClient names are the VPC's.
+            routeTables: Array.isArray(client.hubRouteTableIds) ? client.hubRouteTableIds.map(String) : [],
         },
     };
 }

@@ -198,6 +198,30 @@ const shapes: Record<string, ShapeFn> = {
                 state: "available",
                 dnsEntries: [{ dnsName: vpcEndpointDnsName(id, ctx.region, service), hostedZoneId: vpcEndpointHostedZoneId(id) }],
                 networkInterfaceIds: ((ctx.inputs.subnetIds as unknown[]) ?? []).map((_, i) => `eni-${hexOf(seedOf(ctx, `eni${i}`), 17)}`),
+                // A gateway endpoint's service has an AWS-managed prefix list, which security groups name.
+                ...(ctx.inputs.vpcEndpointType === "Gateway" ? { prefixListId: `pl-${hexOf(`${ctx.region}|${service}|prefix-list`, 8)}`, cidrBlocks: ["52.219.0.0/20"] } : {}),
+            },
+        };
+    },
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": (ctx) => {
+        const id = `pcx-${hexOf(seedOf(ctx, "id"), 17)}`;
+        return { id, computed: { arn: `${arnPrefix(ctx, "ec2")}:vpc-peering-connection/${id}`, acceptStatus: ctx.inputs.autoAccept ? "active" : "pending-acceptance", peerOwnerId: ctx.accountId, peerRegion: ctx.region } };
+    },
+    // aws_route's id: the route table and the destination.
+    "aws:ec2/route:Route": (ctx) => ({ id: `r-${String(ctx.inputs.routeTableId)}${hexOf(String(ctx.inputs.destinationCidrBlock ?? ""), 10)}`, computed: { origin: "CreateRoute", state: "active" } }),
+    "aws:iam/instanceProfile:InstanceProfile": (ctx) => {
+        const name = str(ctx.inputs.name) ?? autoName(ctx);
+        const path = str(ctx.inputs.path) ?? "/";
+        return { id: name, computed: { name, path, arn: `${arnPrefix(ctx, "iam", false)}:instance-profile${path}${name}`, uniqueId: `AIPA${upperAlnumOf(seedOf(ctx, "uniqueId"), 17)}` } };
+    },
+    "aws:ec2/instance:Instance": (ctx) => {
+        const id = `i-${hexOf(seedOf(ctx, "id"), 17)}`;
+        const address = `10.${parseInt(hexOf(seedOf(ctx, "ip"), 2), 16) % 250}.0.${(parseInt(hexOf(seedOf(ctx, "ip4"), 2), 16) % 200) + 10}`;
+        return {
+            id,
+            computed: {
+                arn: `${arnPrefix(ctx, "ec2")}:instance/${id}`, instanceState: "running", privateIp: address, privateDns: `ip-${address.replace(/\./g, "-")}.${ctx.region}.compute.internal`,
+                publicIp: "", primaryNetworkInterfaceId: `eni-${hexOf(seedOf(ctx, "eni"), 17)}`,
             },
         };
     },

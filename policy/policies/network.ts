@@ -107,6 +107,14 @@ function defaultRoutes(routes: unknown): string[] {
     return (Array.isArray(routes) ? routes : []).flatMap((r: Record<string, unknown>) => [r.cidrBlock, r.ipv6CidrBlock].filter((c): c is string => typeof c === "string" && isWorld(c)));
 }
 
+function instanceAsksForPublicIp(type: string, props: Record<string, unknown>): boolean {
+    // Unset, an instance takes its subnet's mapPublicIpOnLaunch, which may be a subnet no plan shows.
+    if (type === "aws:ec2/instance:Instance") return props.associatePublicIpAddress !== false;
+    // A launch template's interfaces carry it (as "true"/"false" strings in the provider).
+    const interfaces = Array.isArray(props.networkInterfaces) ? props.networkInterfaces as Record<string, unknown>[] : [];
+    return interfaces.some((i) => i.associatePublicIpAddress === true || i.associatePublicIpAddress === "true");
+}
+
 export const noInternetPath: ResourceValidationPolicy = {
     name: "no-internet-path",
     description: "Nothing gives the closed network a path to or from the internet: no internet, NAT or egress-only gateway, no Elastic IP, no default route, no public IP on launch.",
@@ -124,6 +132,10 @@ export const noInternetPath: ResourceValidationPolicy = {
         }
         if (args.type === "aws:ec2/subnet:Subnet" && args.props.mapPublicIpOnLaunch === true) {
             reportViolation("subnet maps public IPs on launch: nothing in a closed network gets a public address");
+        }
+        // An instance's own setting overrides its subnet's: it must say no, not inherit.
+        if ((args.type === "aws:ec2/instance:Instance" || args.type === "aws:ec2/launchTemplate:LaunchTemplate") && instanceAsksForPublicIp(args.type, args.props)) {
+            reportViolation("instance may get a public IP (associatePublicIpAddress is not false): nothing in a closed network gets a public address");
         }
     },
 };
