@@ -51,6 +51,8 @@ export interface ServerModel {
     tlsSessionResumption: "ENFORCED" | "ENABLED" | "DISABLED";
     /** The sources the server's security groups admit on port 21: everyone else is dropped before a byte. */
     allowedCidrs: string[];
+    /** What a client is shown before login (Transfer's PreAuthenticationLoginBanner). */
+    preAuthenticationBanner?: string;
 }
 
 export interface RehearsalModel {
@@ -158,6 +160,7 @@ export function rehearsalModel(run: PlanRun, stackConfig: StackConfig): Rehearsa
         protocols: (transfer.inputs.protocols as ServerModel["protocols"] | undefined) ?? ["FTP"],
         tlsSessionResumption: resumption ?? "ENFORCED",
         allowedCidrs,
+        ...(typeof transfer.inputs.preAuthenticationLoginBanner === "string" ? { preAuthenticationBanner: transfer.inputs.preAuthenticationLoginBanner } : {}),
     };
 
     const configured = configuredPasswordUsers(stackConfig);

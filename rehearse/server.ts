@@ -117,6 +117,9 @@ interface ConnectionState {
     user?: string;
 }
 
+/** Commands that touch no file: they leave the command the file system acts for as it was. */
+const CONTROL_ONLY = new Set(["NOOP", "ABOR", "PWD", "SYST", "FEAT", "TYPE", "MODE", "STRU", "OPTS", "PBSZ", "PROT", "PASV", "EPSV", "QUIT", "AUTH", "USER", "PASS"]);
+
 /** A data connection as the TLS server hands it over, marked when it did not resume the control session. */
 type DataSocket = tls.TLSSocket & { notResumed?: boolean };
 
@@ -125,7 +128,7 @@ type DataSocket = tls.TLSSocket & { notResumed?: boolean };
  * Transfer's list, TYPE and MODE, FEAT, FTPS's AUTH TLS before login and PROT P before data, and
  * TLS session resumption on each data connection. A refused S3 or KMS call is 550, as Transfer answers it.
  */
-function enforceTransferRules(connection: FtpConnection, server: ServerModel, emit: (event: RehearsalEvent) => void): ConnectionState {
+function enforceTransferRules(connection: FtpConnection, server: ServerModel, emit: (event: RehearsalEvent) => void, secureContext?: tls.SecureContext): ConnectionState {
     const internals = connection as unknown as ConnectionInternals;
     const state: ConnectionState = { command: "", protected: false, resumeRefused: false };
     const ftps = server.protocols.includes("FTPS");
@@ -139,7 +142,8 @@ function enforceTransferRules(connection: FtpConnection, server: ServerModel, em
     internals.commands.handle = (command) => {
         const parsed = typeof command === "string" ? internals.commands.parse(command) : command;
         const directive = parsed.directive;
-        state.command = directive;
+        // The command the file system acts for: a NOOP while a transfer waits for its data connection changes nothing.
+        if (!CONTROL_ONLY.has(directive)) state.command = directive;
         const refusal = refusalOf(directive);
         if (refusal) return refuse(directive, refusal);
         if (directive === "FEAT") return reply(211, "Extensions supported", ...featureLines(ftps).map((f) => ({ message: ` ${f}`, raw: true })), "End");
@@ -157,18 +161,32 @@ function enforceTransferRules(connection: FtpConnection, server: ServerModel, em
             const answer = modeReply(parsed.arg);
             return answer.code === 200 ? reply(answer.code, answer.message) : refuse(directive, answer);
         }
-        if (directive === "PROT" && internals.secure) state.protected = /^P$/i.test((parsed.arg ?? "").trim());
+        // As ftp-srv takes it: exactly "P", after a PBSZ (503 without one, 504 for anything else).
+        if (directive === "PROT" && internals.secure) state.protected = (parsed.arg ?? "").toUpperCase() === "P" && typeof (internals as unknown as { bufferSize: unknown }).bufferSize === "number";
+        // ftp-srv wraps the socket in TLS only once its 234 is written, and a client's first TLS bytes read
+        // in between are taken for a command (Python's ftplib, often). Wrapped in the same tick, nothing is.
+        if (directive === "AUTH" && secureContext && !internals.secure && (parsed.arg ?? "").trim().toUpperCase() === "TLS") {
+            startTls(internals, secureContext);
+            return Promise.resolve();
+        }
         if (internals.authenticated && internals.secure && (DATA_COMMANDS as readonly string[]).includes(directive) && !state.protected) {
             return refuse(directive, { code: 521, message: "PROT P first: Transfer's FTPS takes no unprotected data connection (\"PROT C is not supported\")" });
         }
         // ftp-srv waits for the data connection's TLS handshake before its 150; lftp (as FTP over TLS
         // allows) starts that handshake only once it has the 150. Transfer answers 150 first: so does this.
-        if (internals.authenticated && internals.secure && (DATA_COMMANDS as readonly string[]).includes(directive)) {
-            state.earlyMark = reply(150, "Opening data connection");
-        }
+        const isData = internals.authenticated && (DATA_COMMANDS as readonly string[]).includes(directive);
+        if (isData && internals.secure) state.earlyMark = reply(150, "Opening data connection");
         const result = handle(parsed);
+        if (isData) {
+            // What a data command set lives as long as the command: the next one starts clean.
+            return Promise.resolve(result).finally(() => {
+                state.earlyMark = undefined;
+                state.resumeRefused = false;
+            });
+        }
         if ((directive === "PASV" || directive === "EPSV") && internals.secure && server.tlsSessionResumption === "ENFORCED") {
-            void Promise.resolve(result).then(() => requireResumption(internals, state));
+            // Part of the command: a data command sent in the same packet is handled only after the check is in place.
+            return Promise.resolve(result).then(() => requireResumption(internals, state));
         }
         return result;
     };
@@ -176,7 +194,6 @@ function enforceTransferRules(connection: FtpConnection, server: ServerModel, em
         const code = typeof options === "number" ? options : undefined;
         // ftp-srv chains bluebird's .tap on a reply: the early reply's own promise is one.
         if (code === 150 && state.earlyMark) return state.earlyMark.then(() => undefined);
-        if (code !== undefined && code >= 200) state.earlyMark = undefined;
         // ftp-srv answers a failed LIST 451 and a failed RETR 551; a refused call is 550, as Transfer answers it.
         if (state.fileSystem?.refusal && code !== undefined && code >= 400) {
             state.fileSystem.refusal = undefined;
@@ -190,6 +207,17 @@ function enforceTransferRules(connection: FtpConnection, server: ServerModel, em
         return reply(options, ...letters);
     };
     return state;
+}
+
+/** AUTH TLS: 234 in the clear, and the control connection is TLS from the next byte on (RFC 4217 §4). */
+function startTls(internals: ConnectionInternals, secureContext: tls.SecureContext): void {
+    const raw = internals.commandSocket;
+    raw.write("234 AUTH TLS successful\r\n");
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext });
+    // ftp-srv listens on the socket it was given: what the TLS socket reads and says reaches it there.
+    for (const event of ["data", "timeout", "end", "close", "drain", "error"]) secure.on(event, (...args: unknown[]) => raw.emit(event, ...args));
+    internals.commandSocket = secure;
+    internals.secure = true;
 }
 
 /** ENFORCED: a data connection that does not resume the control connection's TLS session is refused (PROTOCOL_DETAILS_PAGE). */
@@ -251,12 +279,15 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     const material = ftps ? options.tls ?? await selfSignedCertificate() : undefined;
     // One ticket key and session context for the control and every data connection: a client can resume.
     const tlsOptions = material ? { cert: material.cert, key: material.key, ticketKeys: crypto.randomBytes(48), sessionIdContext: "closed-ftp-rehearsal" } : false;
+    const secureContext = tlsOptions ? tls.createSecureContext(tlsOptions) : undefined;
 
     const idp: IdentityProvider = await startIdentityProvider(model.secrets, (line) => emit({ kind: "idp", line }), options.idpBundle);
     // ftp-srv's constructor makes SIGINT, SIGTERM and SIGQUIT exit the process: the rehearsal's owner decides that.
     const ownHandlers = SIGNALS.map((signal) => process.listeners(signal));
     const server = new FtpSrv({
         url: `ftp://${HOST}:${options.port ?? DEFAULT_PORT}`, pasv_url: HOST, pasv_min: passive.min, pasv_max: passive.max, tls: tlsOptions as never, log: silent as never,
+        // Transfer shows the stack's pre-authentication banner in its 220.
+        ...(model.server.preAuthenticationBanner ? { greeting: model.server.preAuthenticationBanner.split(/\r?\n/) } : {}),
     });
     SIGNALS.forEach((signal, i) => {
         for (const handler of process.listeners(signal)) if (!ownHandlers[i].includes(handler)) process.removeListener(signal, handler);
@@ -271,7 +302,7 @@ export async function startRehearsal(options: RehearsalOptions): Promise<Rehears
     });
     const states = new WeakMap<FtpConnection, ConnectionState>();
     // ftp-srv emits "connect" for every connection before its banner; its types name only login and disconnect.
-    (server as unknown as NodeJS.EventEmitter).on("connect", ({ connection }: { connection: FtpConnection }) => states.set(connection, enforceTransferRules(connection, model.server, emit)));
+    (server as unknown as NodeJS.EventEmitter).on("connect", ({ connection }: { connection: FtpConnection }) => states.set(connection, enforceTransferRules(connection, model.server, emit, secureContext)));
 
     server.on("login", ({ connection, username, password }, resolve, reject) => {
         const refuse = (reason: string) => {

@@ -67,7 +67,7 @@ async function refusedWith(code: number, attempt: Promise<unknown>): Promise<voi
  * An FTPS client as lftp is one: it sends LIST, waits for the 150, and only then starts TLS on the data
  * connection (resuming the control connection's session). Resolves with the control replies and the listing.
  */
-async function lftpLikeListing(r: Running, user: string): Promise<{ codes: number[]; listing: string }> {
+async function lftpLikeListing(r: Running, user: string, how: { resume?: boolean; pipelined?: boolean } = {}): Promise<{ codes: number[]; listing: string }> {
     const codes: number[] = [];
     let buffered = "";
     let waiting: ((line: string) => void) | undefined;
@@ -99,11 +99,14 @@ async function lftpLikeListing(r: Running, user: string): Promise<{ codes: numbe
         await send(`PASS ${passwordOf(r.model, user)}`);
         await send("PBSZ 0");
         await send("PROT P");
-        const pasv = /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(await send("PASV")) as RegExpExecArray;
+        // Pipelined: PASV and LIST in one packet, the data connection opened once the PASV reply is in.
+        if (how.pipelined) control.write("PASV\r\nLIST\r\n");
+        const pasv = /\((\d+),(\d+),(\d+),(\d+),(\d+),(\d+)\)/.exec(how.pipelined ? await next() : await send("PASV")) as RegExpExecArray;
         const data = net.connect(Number(pasv[5]) * 256 + Number(pasv[6]), r.rehearsal.host);
         await new Promise((resolve) => data.once("connect", resolve));
-        assert.strictEqual(Number((await send("LIST")).slice(0, 3)), 150);
-        const dataTls = tls.connect({ socket: data, ca: r.rehearsal.tls?.cert, session: secure.getSession() });
+        assert.strictEqual(Number((how.pipelined ? await next() : await send("LIST")).slice(0, 3)), 150);
+        const dataTls = tls.connect({ socket: data, ca: r.rehearsal.tls?.cert, ...(how.resume === false ? {} : { session: secure.getSession() }) });
+        dataTls.on("error", () => undefined);
         let listing = "";
         dataTls.on("data", (chunk: Buffer) => (listing += chunk.toString("utf8")));
         await new Promise((resolve) => dataTls.once("close", resolve));
@@ -198,7 +201,7 @@ describe("npm run rehearse: the dev stack on loopback", function () {
         assert.match(plain, /only from 10\.10\.1\.0\/24: 10\.10\.0\.1 is outside, so its logins are refused; rehearse with --source-ip <an address inside>/);
         assert.match(banner(dev, at("10.10.1.7"), flags("10.10.1.7"), "/srv/ftp"), /only from 10\.10\.1\.0\/24: 10\.10\.1\.7 is inside\n/);
         assert.doesNotMatch(banner(dev, at("10.10.1.7"), flags("10.10.1.7"), "/srv/ftp"), /rehearse with --source-ip/);
-        assert.match(banner(dev, at("192.0.2.7"), flags("192.0.2.7"), "/srv/ftp"), /rehearsed as 192\.0\.2\.7 \(--source-ip\): OUTSIDE network\.allowedCidrs 10\.10\.0\.0\/16, so every connection is dropped before the banner/);
+        assert.match(banner(dev, at("192.0.2.7"), flags("192.0.2.7"), "/srv/ftp"), /rehearsed as 192\.0\.2\.7 \(--source-ip\): OUTSIDE network\.allowedCidrs 10\.10\.0\.0\/16, 10\.254\.0\.0\/24, so every connection is dropped before the banner/);
     });
 
     describe("shared and nested homes, as the session policies decide", () => {
@@ -430,6 +433,13 @@ describe("npm run rehearse: what Transfer refuses, the rehearsal refuses (README
     });
 
     it("[active mode] PORT and EPRT are 502; PASV and EPSV carry listings and files", async () => {
+        // The stack's pre-authentication banner comes first, in the 220, as Transfer sends it.
+        const greeted = new Client(5000);
+        try {
+            assert.match((await greeted.access({ host: plain.rehearsal.host, port: plain.rehearsal.port, user: "user1", password: passwordOf(dev, "user1") })).message, /^220-Example Corp file exchange\. Authorised partners only/);
+        } finally {
+            greeted.close();
+        }
         await asUser(plain, "user1", async (client) => {
             await refusedWith(502, client.send("PORT 127,0,0,1,31,144"));
             await refusedWith(502, client.send("EPRT |1|127.0.0.1|8080|"));
@@ -449,7 +459,7 @@ describe("npm run rehearse: what Transfer refuses, the rehearsal refuses (README
         } finally {
             client.close();
         }
-        assert.ok(outside.events.some((e) => e.kind === "dropped" && e.sourceIp === "192.0.2.10" && e.allowedCidrs.join() === "10.10.0.0/16"));
+        assert.ok(outside.events.some((e) => e.kind === "dropped" && e.sourceIp === "192.0.2.10" && e.allowedCidrs.join() === "10.10.0.0/16,10.254.0.0/24"));
         assert.ok(!outside.events.some((e) => e.kind === "login" || e.kind === "idp"));
         assert.strictEqual(plain.rehearsal.sourceIp, "10.10.0.1");
     });
@@ -485,6 +495,9 @@ describe("npm run rehearse: what Transfer refuses, the rehearsal refuses (README
         await asUser(both, "user1", async (client) => {
             await refusedWith(536, client.send("PROT C"));
             await refusedWith(521, client.list());
+            await refusedWith(521, client.uploadFrom(Readable.from([Buffer.from("x")]), "clear.csv"));
+            await refusedWith(504, client.send("PROT  P"));
+            await refusedWith(521, client.list());
             assert.strictEqual(await sent(client, "PROT P"), 200);
             assert.ok(Array.isArray(await client.list()));
         }, passwordOf(both.model, "user1"), true);
@@ -499,6 +512,8 @@ describe("npm run rehearse: what Transfer refuses, the rehearsal refuses (README
             await refusedWith(522, client.list());
         }, passwordOf(both.model, "user1"), true);
         assert.ok(both.events.some((e) => e.kind === "refused" && e.code === 522));
+        // PASV and LIST in one packet: the check is in place before LIST is handled.
+        assert.deepStrictEqual((await lftpLikeListing(both, "user1", { resume: false, pipelined: true })).codes.slice(-3), [150, 522, 221]);
     });
 
     it("[TYPE] TYPE A is taken and the file moves byte for byte; TYPE E is 504", async () => {
