@@ -45,6 +45,7 @@ export function deployScopes(model: StackModel, estate: Estate): Map<string, Dep
             permissionsBoundaryArn: estate.permissionsBoundaryArn,
             monitoring: { ...(model.alarms.topicArn ? { topicArn: model.alarms.topicArn } : {}), dashboard: model.dashboard },
             ...(model.dns && model.server.certificateArn && model.server.protocols.includes("FTPS") ? { certificateArn: model.server.certificateArn } : {}),
+            ...(model.testClient ? { testClient: { hubRouteTableIds: model.testClient.hubRouteTableIds ?? [] } } : {}),
         } : {}),
         ...(model.dns && model.dns.account === account.key ? { dns: { zoneId: model.dns.zoneId, recordName: model.dns.recordName } } : {}),
     }]));
@@ -144,6 +145,7 @@ export async function deployBootstrap(model: StackModel, stack: string): Promise
             partition, region, hubAccountId: hub.accountId, stack,
             bucketNames: estate.buckets.map((b) => b.physicalName),
             keyAccountIds: [...new Set(estate.buckets.filter((b) => b.encryption === "kms").map((b) => estate.accounts.find((a) => a.key === b.account)!.accountId))].sort(),
+            testClient: model.testClient !== undefined,
         })),
     }, { provider: hubProvider });
 
@@ -182,7 +184,7 @@ export async function deployBootstrap(model: StackModel, stack: string): Promise
             role: ci.name,
             name: `closed-ftp-${stack}-ci-${environment}`,
             policy: pulumi.all([key.arn, ...assumable]).apply(([secretsKeyArn, ...roles]) => JSON.stringify(ciRolePolicy({
-                partition, region, hubAccountId: hub.accountId, environment, stateBucketName: bucketName, secretsKeyArn, assumable: roles,
+                partition, region, hubAccountId: hub.accountId, environment, stateBucketName: bucketName, secretsKeyArn, assumable: roles, stack, testClient: model.testClient !== undefined,
             }))),
         }, { provider: hubProvider });
     }

@@ -4,7 +4,10 @@
 // bucket's and secrets key's resource policies. Proven by evaluation in infra/test/deploy-role.test.ts
 // against the program's own plans.
 import { ALLOWED_AWS_MANAGED_POLICIES, RemovalPolicy } from "./model";
-import { KMS_DATA_ACTIONS, PolicyDocument, PolicyStatement, TRANSFER_BUCKET_ACTIONS, TRANSFER_OBJECT_ACTIONS } from "./policies";
+import { KMS_DATA_ACTIONS, PolicyDocument, PolicyStatement, testClientInstancePolicy, TRANSFER_BUCKET_ACTIONS, TRANSFER_OBJECT_ACTIONS } from "./policies";
+
+/** The SSM document Run Command runs the test client's check with. */
+export const RUN_SHELL_SCRIPT = "AWS-RunShellScript";
 import { alarmNamePrefix, alarmTopicName, CiEnvironment, dashboardName, idpFunctionName, logGroupPrefix, PROJECT_TAG, rolePath, STACK_TAG_KEY } from "./naming";
 
 /** The tags the bootstrap's own resources carry: not the program's, so that no deploy role's tag conditions reach them. */
@@ -30,6 +33,8 @@ export interface DeployScope {
     monitoring?: { topicArn?: string; dashboard: boolean };
     /** The FTPS certificate the hub reads to check its names against closed-ftp:dns. */
     certificateArn?: string;
+    /** closed-ftp:testClient: its VPC, peering, instance and role (hub); the existing hub route tables that get its route. */
+    testClient?: { hubRouteTableIds: string[] };
 }
 
 const OWN_REQUEST_TAGS = (stack: string) => ({ [`aws:RequestTag/${PROJECT_TAG.key}`]: PROJECT_TAG.value, [`aws:RequestTag/${STACK_TAG_KEY}`]: stack });
@@ -42,6 +47,11 @@ export const UNSCOPED_READS = {
         "ec2:DescribeSecurityGroupRules", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute",
         "ec2:DescribeVpcEndpointServices", "ec2:DescribeVpcEndpoints", "ec2:DescribeVpcs", "ec2:DescribeAddresses",
         "logs:DescribeLogGroups", "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries", "transfer:ListServers",
+    ],
+    /** What aws_instance, aws_vpc_peering_connection and the AMI look-up read, for closed-ftp:testClient. */
+    testClient: [
+        "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceCreditSpecifications",
+        "ec2:DescribeVolumes", "ec2:DescribeTags", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeIamInstanceProfileAssociations",
     ],
     spoke: [] as string[],
 } as const;
@@ -88,7 +98,7 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
     const { partition: p, region, accountId, stack } = a;
     const statements: PolicyStatement[] = [];
     const add = (s: PolicyStatement) => statements.push(s);
-    const reads = a.hub ? UNSCOPED_READS.hub : UNSCOPED_READS.spoke;
+    const reads = a.hub ? [...UNSCOPED_READS.hub, ...(a.testClient ? UNSCOPED_READS.testClient : [])] : UNSCOPED_READS.spoke;
     // The provider's account check; STS answers it whatever a policy says.
     add({ Sid: "ReadsWithoutResource", Effect: "Allow", Action: ["sts:GetCallerIdentity", ...reads], Resource: "*" });
 
@@ -140,6 +150,17 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
         ],
     });
     add({ Sid: "PassTheIdpRoleToLambdaOnly", Effect: "Allow", Action: ["iam:PassRole"], Resource: roles, Condition: { StringEquals: { "iam:PassedToService": "lambda.amazonaws.com" } } });
+    if (a.testClient) {
+        // The test client's instance profile: under the stack's path, its role handed to EC2 only.
+        const profiles = `arn:${p}:iam::${accountId}:instance-profile${rolePath(stack)}*`;
+        add({
+            Sid: "TheTestClientsInstanceProfile", Effect: "Allow", Resource: profiles, Action: [
+                "iam:CreateInstanceProfile", "iam:GetInstanceProfile", "iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
+                "iam:TagInstanceProfile", "iam:UntagInstanceProfile", "iam:ListInstanceProfileTags",
+            ],
+        });
+        add({ Sid: "PassTheTestClientRoleToEc2Only", Effect: "Allow", Action: ["iam:PassRole"], Resource: roles, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
+    }
 
     const fn = arn(p, "lambda", region, accountId, `function:${idpFunctionName(stack)}`);
     add({
@@ -232,13 +253,41 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
     // A security group rule may be tagged just after it is created; a rule's tags open nothing (revoking
     // acts on its group, which must be the stack's).
     add({ Sid: "TagRulesOfTheStack", Effect: "Allow", Action: ["ec2:CreateTags"], Resource: ec2(a, "security-group-rule"), Condition: { StringEquals: OWN_REQUEST_TAGS(stack) } });
-    if (newVpc) {
+    if (newVpc || a.testClient) {
         // The new VPC's default security group exists before the stack adopts it, untagged: it may be
         // tagged with the stack's tags once, when it carries no Project tag at all.
         add({
             Sid: "AdoptTheNewVpcsDefaultSecurityGroup", Effect: "Allow", Action: ["ec2:CreateTags"], Resource: ec2(a, "security-group"),
             Condition: { StringEquals: OWN_REQUEST_TAGS(stack), Null: { [`aws:ResourceTag/${PROJECT_TAG.key}`]: "true" } },
         });
+    }
+    if (a.testClient) {
+        // closed-ftp:testClient: a VPC of its own (tag-scoped, as a new hub VPC is), peered to the hub's.
+        const own = ["vpc", "subnet", "route-table", "security-group", "vpc-endpoint", "vpc-peering-connection", "instance", "volume", "network-interface"].map((t) => ec2(a, t));
+        const clientCreates = ["ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateVpcPeeringConnection", "ec2:RunInstances"];
+        add({ Sid: "CreateTheTestClientWithTheStacksTags", Effect: "Allow", Action: clientCreates, Resource: [ec2(a, "vpc"), ec2(a, "subnet"), ec2(a, "route-table"), ec2(a, "vpc-peering-connection"), ec2(a, "instance")], Condition: { StringEquals: OWN_REQUEST_TAGS(stack) } });
+        add({ Sid: "TagTheTestClientAsItIsCreated", Effect: "Allow", Action: ["ec2:CreateTags"], Resource: own, Condition: { StringEquals: { ...OWN_REQUEST_TAGS(stack), "ec2:CreateAction": ["CreateVpc", "CreateSubnet", "CreateRouteTable", "CreateVpcPeeringConnection", "RunInstances"] } } });
+        add({
+            Sid: "CreateInTheTestClientsVpc", Effect: "Allow", Resource: [ec2(a, "vpc"), ec2(a, "subnet"), ec2(a, "route-table"), ec2(a, "security-group")], Condition: { StringEquals: OWN_RESOURCE_TAGS(stack) },
+            Action: ["ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:AssociateRouteTable", "ec2:CreateSecurityGroup", "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:CreateVpcPeeringConnection", "ec2:AcceptVpcPeeringConnection", "ec2:RunInstances", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute"],
+        });
+        // The peer: the hub VPC (an existing one by id, the stack's own by its tags).
+        if (a.network && a.network !== "new") add({ Sid: "PeerWithTheHubVpc", Effect: "Allow", Action: ["ec2:CreateVpcPeeringConnection", "ec2:AcceptVpcPeeringConnection"], Resource: arn(p, "ec2", region, accountId, `vpc/${a.network.vpcId}`) });
+        if (a.testClient.hubRouteTableIds.length > 0) {
+            add({ Sid: "RouteTheHubToTheTestClient", Effect: "Allow", Action: ["ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute"], Resource: a.testClient.hubRouteTableIds.map((id) => arn(p, "ec2", region, accountId, `route-table/${id}`)) });
+        }
+        add({
+            Sid: "TheTestClient", Effect: "Allow", Resource: own.filter((r) => !/:(volume|network-interface)\//.test(r)), Condition: { StringEquals: OWN_RESOURCE_TAGS(stack) }, Action: [
+                "ec2:ModifyVpcAttribute", "ec2:DeleteVpc", "ec2:ModifySubnetAttribute", "ec2:DeleteSubnet", "ec2:DisassociateRouteTable", "ec2:DeleteRouteTable",
+                "ec2:AcceptVpcPeeringConnection", "ec2:ModifyVpcPeeringConnectionOptions", "ec2:DeleteVpcPeeringConnection",
+                "ec2:TerminateInstances", "ec2:StopInstances", "ec2:StartInstances", "ec2:ModifyInstanceAttribute", "ec2:ModifyInstanceMetadataOptions", "ec2:DeleteTags",
+            ],
+        });
+        // What RunInstances also acts on: the image (Amazon's own), and a root volume that is encrypted.
+        add({ Sid: "LaunchAmazonsImagesOnly", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: arn(p, "ec2", region, "", "image/*"), Condition: { StringEquals: { "ec2:Owner": "amazon" } } });
+        add({ Sid: "LaunchWithAnEncryptedVolume", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: ec2(a, "volume"), Condition: { Bool: { "ec2:Encrypted": "true" } } });
+        // The instance's interface is new and untagged; the subnet and groups it is in are held by their tags above.
+        add({ Sid: "LaunchWithANewInterface", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: ec2(a, "network-interface") });
     }
     // The server's own endpoint: Transfer creates it with the caller's permissions, untagged, and the
     // provider modifies its security groups. AWS offers no tag or service-name condition on it.
@@ -286,7 +335,7 @@ export function packPolicy(document: PolicyDocument, limit = MANAGED_POLICY_MAX_
  * The permissions boundary of every role the program creates (the IdP's and the buckets' access
  * roles): at most what those roles do, on the stack's own names, whatever a later policy says.
  */
-export function permissionsBoundaryPolicy(a: { partition: string; region: string; hubAccountId: string; stack: string; bucketNames: string[]; keyAccountIds: string[] }): PolicyDocument {
+export function permissionsBoundaryPolicy(a: { partition: string; region: string; hubAccountId: string; stack: string; bucketNames: string[]; keyAccountIds: string[]; testClient?: boolean }): PolicyDocument {
     const { partition: p, region, hubAccountId, stack } = a;
     const statements: PolicyStatement[] = [];
     if (a.bucketNames.length > 0) {
@@ -307,6 +356,8 @@ export function permissionsBoundaryPolicy(a: { partition: string; region: string
             ],
         },
     );
+    // The test client's instance role (infra/policies.ts testClientInstancePolicy), at most.
+    if (a.testClient) statements.push(...testClientInstancePolicy({ partition: p, region, accountId: hubAccountId }).Statement.map((s) => ({ ...s, Sid: `TestClient${s.Sid}` })));
     return { Version: "2012-10-17", Statement: statements };
 }
 
@@ -349,6 +400,8 @@ export const STATE_PREFIX = ".pulumi/";
 /** A CI role's permissions: assume the roles of its environment, reach the state, and (smoke) test logins. */
 export function ciRolePolicy(a: {
     partition: string; region: string; hubAccountId: string; environment: CiEnvironment; stateBucketName: string; secretsKeyArn: string; assumable: string[];
+    /** With closed-ftp:testClient, the smoke role runs the check on the test client (README, Verify from inside AWS). */
+    stack?: string; testClient?: boolean;
 }): PolicyDocument {
     const bucket = `arn:${a.partition}:s3:::${a.stateBucketName}`;
     const access = STATE_ACCESS[a.environment];
@@ -360,8 +413,21 @@ export function ciRolePolicy(a: {
     if (a.assumable.length > 0) statements.push({ Sid: "TheEnvironmentsRoles", Effect: "Allow", Action: ["sts:AssumeRole"], Resource: [...a.assumable].sort() });
     if (a.environment === "smoke") {
         statements.push({ Sid: "SmokeTestLogins", Effect: "Allow", Action: ["transfer:TestIdentityProvider"], Resource: `arn:${a.partition}:transfer:${a.region}:${a.hubAccountId}:user/*` });
+        if (a.testClient && a.stack) statements.push(...testClientRunCommandPolicy({ partition: a.partition, region: a.region, accountId: a.hubAccountId, stack: a.stack }));
     }
     return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * What `npm run smoke -- --via test-client` calls: SendCommand of AWS-RunShellScript to the stack's own
+ * instances (by their tags), and the invocation's result (GetCommandInvocation takes no resource).
+ */
+export function testClientRunCommandPolicy(a: { partition: string; region: string; accountId: string; stack: string }): PolicyStatement[] {
+    return [
+        { Sid: "RunShellScriptDocument", Effect: "Allow", Action: ["ssm:SendCommand"], Resource: `arn:${a.partition}:ssm:${a.region}::document/${RUN_SHELL_SCRIPT}` },
+        { Sid: "OnTheStacksTestClient", Effect: "Allow", Action: ["ssm:SendCommand"], Resource: arn(a.partition, "ec2", a.region, a.accountId, "instance/*"), Condition: { StringEquals: OWN_RESOURCE_TAGS(a.stack) } },
+        { Sid: "CommandResults", Effect: "Allow", Action: ["ssm:GetCommandInvocation"], Resource: "*" },
+    ];
 }
 
 /** The state bucket's policy: TLS only, and (across accounts) the CI roles and administrators by name. */

@@ -269,6 +269,8 @@ export const PREVIEW_LOOKUPS: Readonly<Record<string, readonly string[]>> = {
     "aws:ec2/getNetworkInterface:getNetworkInterface": ["ec2:DescribeNetworkInterfaces"],
     // zone_data_source.go: the zone, a private zone's NS records, and its tags.
     "aws:route53/getZone:getZone": ["route53:GetHostedZone", "route53:ListResourceRecordSets", "route53:ListTagsForResource"],
+    // vpc_route_table_data_source.go: the route table, by id.
+    "aws:ec2/getRouteTable:getRouteTable": ["ec2:DescribeRouteTables"],
     // ec2_ami_data_source.go: DescribeImages (its GetInstanceUefiData is allowed to fail).
     "aws:ec2/getAmi:getAmi": ["ec2:DescribeImages"],
     // certificate.go's Read: the certificate and its tags.

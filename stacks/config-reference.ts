@@ -1,7 +1,7 @@
 // Every key the stack config schema accepts, with its type, default and an example: the source of
 // the README's configuration reference (a test keeps the two, and the schema, in step).
 import { z } from "zod";
-import { BANNER_MAX_LENGTH, DEFAULT_SECURITY_POLICY, DEFAULTS, MAX_ORGANISATION_TAGS, RESERVED_TAG_KEYS } from "../infra/model";
+import { BANNER_MAX_LENGTH, DEFAULT_SECURITY_POLICY, DEFAULTS, MAX_ORGANISATION_TAGS, RESERVED_TAG_KEYS, TEST_CLIENT } from "../infra/model";
 import { ALARM_NAMES, ALARMS } from "../infra/monitoring-model";
 import { CONFIG_SCHEMA, NAMESPACE } from "./config";
 
@@ -71,12 +71,18 @@ export const CONFIG_REFERENCE: ReferenceRow[] = [
     ]),
     { key: "closed-ftp:dashboard", type: "boolean", default: "true", description: "A CloudWatch dashboard closed-ftp-<stack>: logins by outcome and reason, the latest denials, IdP latency and errors, files and bytes, the alarms.", example: "false" },
     { key: "closed-ftp:tags.<key>", type: "string", default: "none", description: `The organisation's tags, added to every resource's default tags in every account (at most ${MAX_ORGANISATION_TAGS}); ${RESERVED_TAG_KEYS.join(", ")} and the aws:, transfer: and closed-ftp: prefixes are reserved.`, example: "CostCenter: \"4711\"" },
+    { key: "closed-ftp:testClient.cidrBlock", type: "IPv4 CIDR, /16–/26, private", default: `${TEST_CLIENT.cidrBlock} (testClient: true takes every default; unset or false: no test client)`, description: "The test client's VPC (README, Verify from inside AWS): no internet path, one subnet, an S3 gateway endpoint for AL2023's repository, the SSM endpoints, peered to the hub VPC. Must not overlap the hub VPC or network.allowedCidrs; the server's security group admits it.", example: "10.254.0.0/24" },
+    { key: "closed-ftp:testClient.instanceType", type: "EC2 instance type", default: TEST_CLIENT.instanceType, description: "The Amazon Linux 2023 instance (no public IP, IMDSv2 only, encrypted gp3 volume, lftp installed at boot); a Graviton type (t4g, …) takes the arm64 image.", example: "t4g.micro" },
+    { key: "closed-ftp:testClient.hubRouteTableIds", type: "list of route table ids", default: "a new VPC: its own; an existing one: none (routes printed)", description: "An existing hub VPC's route tables that get the route to the test client through the peering (looked up: they must be the hub VPC's). Unset, the plan's testClient.hubRoutes output names the route for the network team.", example: "[rtb-0aaaaaaaaaaaaaaaa]" },
 ];
 
 function keysOf(schema: z.ZodType, prefix: string): string[] {
     let inner = schema;
     // Optional and defaulted keys are keys all the same.
-    while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault) inner = inner.def.innerType as z.ZodType;
+    while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault || inner instanceof z.ZodPrefault || inner instanceof z.ZodPipe) {
+        // A preprocessed key (testClient: true for its defaults) is documented by what it becomes.
+        inner = (inner instanceof z.ZodPipe ? inner.def.out : inner.def.innerType) as z.ZodType;
+    }
     if (inner instanceof z.ZodObject) return Object.entries(inner.shape as Record<string, z.ZodType>).flatMap(([k, v]) => keysOf(v, `${prefix}.${k}`));
     if (inner instanceof z.ZodArray) {
         const element = inner.element as z.ZodType;

@@ -228,14 +228,14 @@ const alarmsSchema = z.strictObject({
 const ROUTE_TABLE_ID = /^rtb-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** The seeds' Client-VPC (infra/test-client.ts): `true` for the defaults, or a map of them. */
-const testClientSchema = z.preprocess((v) => (v === true ? {} : v), z.strictObject({
+const testClientSchema = z.preprocess((v) => (v === true ? {} : v === false ? undefined : v), z.strictObject({
     cidrBlock: cidr.default(TEST_CLIENT.cidrBlock),
     instanceType: z.string({ error: (i) => `expected an EC2 instance type, got ${describe(i.input)}` })
         .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: (i) => `"${String(i.input)}" is not an EC2 instance type (like t3.micro)` }).default(TEST_CLIENT.instanceType),
     /** An existing hub VPC's route tables that get the route to the client block; unset, the routes are printed. */
     hubRouteTableIds: z.array(z.string().regex(ROUTE_TABLE_ID, { error: (i) => `"${String(i.input)}" is not a route table id (rtb- and 8 or 17 hex)` }))
         .min(1, "leave it out to have the routes printed, or name at least one route table").superRefine(noDuplicates).optional(),
-}, { error: (i) => `expected true, false or a map (cidrBlock, instanceType, hubRouteTableIds), got ${describe(i.input)}` }));
+}, { error: (i) => `expected true, false or a map (cidrBlock, instanceType, hubRouteTableIds), got ${describe(i.input)}` }).optional());
 
 /** The organisation's tags, added to every resource's default tags. */
 const tagsSchema = z.record(z.string(), z.unknown()).superRefine((tags, ctx) => {
@@ -266,7 +266,7 @@ export const CONFIG_SCHEMA = {
     dashboard: z.boolean({ error: (i) => `expected true or false, got ${describe(i.input)}` }).default(true),
     tags: tagsSchema.default({}),
     /** Off unless set: the test client VPC, its peering and instance (README, Verify from inside AWS). */
-    testClient: z.union([z.literal(false), testClientSchema]).optional(),
+    testClient: testClientSchema,
 } as const;
 
 const regionSchema = z.string({ error: (i) => (i.input === undefined ? "is required (e.g. pulumi config set aws:region ap-northeast-1)" : `"${String(i.input)}" is not an AWS region name`) })
@@ -598,7 +598,8 @@ export function readStackConfig(): StackModel {
     const raw: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
         if (key !== "aws:region" && !key.startsWith(`${NAMESPACE}:`)) continue;
-        raw[key] = /^\s*[[{]/.test(value) ? parseJson(key, value) : value;
+        // The engine hands every value over as a string: structured ones as JSON, and YAML's true and false as "true" and "false".
+        raw[key] = /^\s*[[{]/.test(value) ? parseJson(key, value) : value === "true" ? true : value === "false" ? false : value;
     }
     // The keys the engine marks secret, as the CLI's language host passes them; a host that passes none
     // (an old CLI) leaves the check to the offline plan, rather than refuse every password.

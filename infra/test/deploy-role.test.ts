@@ -122,20 +122,82 @@ const CALLS: Record<string, (r: PlanResource, seen: Seen) => Call[]> = {
     },
     "aws:ec2/vpcEndpoint:VpcEndpoint": (r, seen) => {
         const { arn: vpcArn, ...vpcTags } = vpcOf(seen, r, r.inputs.vpcId);
-        const subnets = (r.inputs.subnetIds as string[]).map((id) => {
+        const subnets = ((r.inputs.subnetIds ?? []) as string[]).map((id) => {
             const subnet = seen.plan.document.resources.find((x) => x.type === "aws:ec2/subnet:Subnet" && x.state.id === id);
             return { action: "ec2:CreateVpcEndpoint", resource: ec2Arn(seen.account(r), "subnet", id), context: subnet ? resourceTags(seen.tags(subnet)) : {} };
         });
-        const groups = (r.inputs.securityGroupIds as string[]).map((id) => {
+        const groups = ((r.inputs.securityGroupIds ?? []) as string[]).map((id) => {
             const group = seen.plan.document.resources.find((g) => g.type === "aws:ec2/securityGroup:SecurityGroup" && g.state.id === id) as PlanResource;
             return { action: "ec2:CreateVpcEndpoint", resource: String(group.state.arn), context: resourceTags(seen.tags(group)) };
         });
+        // A gateway endpoint acts on the route tables it adds its prefix list's route to.
+        const tables = ((r.inputs.routeTableIds ?? []) as string[]).map((id) => {
+            const table = seen.plan.document.resources.find((t) => t.type === "aws:ec2/routeTable:RouteTable" && t.state.id === id) as PlanResource;
+            return { action: "ec2:CreateVpcEndpoint", resource: String(table.state.arn), context: resourceTags(seen.tags(table)) };
+        });
         return [
             { action: "ec2:CreateVpcEndpoint", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
-            { action: "ec2:CreateVpcEndpoint", resource: vpcArn, context: vpcTags }, ...subnets, ...groups,
+            { action: "ec2:CreateVpcEndpoint", resource: vpcArn, context: vpcTags }, ...subnets, ...groups, ...tables,
             { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "CreateVpcEndpoint" } },
             ...["ec2:ModifyVpcEndpoint", "ec2:DeleteVpcEndpoints"].map((action) => ({ action, resource: String(r.state.arn), context: resourceTags(seen.tags(r)) })),
             { action: "ec2:DescribeVpcEndpoints", resource: "*" },
+        ];
+    },
+    // ec2/vpc_peering_connection.go: created with its tags, accepted (auto_accept), read, deleted.
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": (r, seen) => {
+        const own = resourceTags(seen.tags(r));
+        const requester = vpcOf(seen, r, r.inputs.vpcId);
+        const peer = vpcOf(seen, r, r.inputs.peerVpcId);
+        const { arn: requesterArn, ...requesterTags } = requester;
+        const { arn: peerArn, ...peerTags } = peer;
+        return [
+            { action: "ec2:CreateVpcPeeringConnection", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "ec2:CreateVpcPeeringConnection", resource: requesterArn, context: requesterTags },
+            { action: "ec2:CreateVpcPeeringConnection", resource: peerArn, context: peerTags },
+            { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "CreateVpcPeeringConnection" } },
+            { action: "ec2:AcceptVpcPeeringConnection", resource: String(r.state.arn), context: own },
+            { action: "ec2:AcceptVpcPeeringConnection", resource: peerArn, context: peerTags },
+            ...["ec2:ModifyVpcPeeringConnectionOptions", "ec2:DeleteVpcPeeringConnection"].map((action) => ({ action, resource: String(r.state.arn), context: own })),
+            { action: "ec2:DescribeVpcPeeringConnections", resource: "*" },
+        ];
+    },
+    // ec2/vpc_route.go: CreateRoute, ReplaceRoute and DeleteRoute act on the route table (a route has no ARN).
+    "aws:ec2/route:Route": (r, seen) => {
+        const table = seen.plan.document.resources.find((t) => t.type === "aws:ec2/routeTable:RouteTable" && t.state.id === r.inputs.routeTableId);
+        const arn = table ? String(table.state.arn) : ec2Arn(seen.account(r), "route-table", String(r.inputs.routeTableId));
+        const context = table ? resourceTags(seen.tags(table)) : {};
+        return [...["ec2:CreateRoute", "ec2:ReplaceRoute", "ec2:DeleteRoute"].map((action) => ({ action, resource: arn, context })), { action: "ec2:DescribeRouteTables", resource: "*" }];
+    },
+    // iam/instance_profile.go: created with its tags under its path, the role added (which passes it), read, deleted.
+    "aws:iam/instanceProfile:InstanceProfile": (r, seen) => {
+        const role = seen.byName("aws:iam/role:Role", r.inputs.role) as PlanResource;
+        return [
+            ...["iam:CreateInstanceProfile", "iam:TagInstanceProfile", "iam:GetInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile", "iam:DeleteInstanceProfile", "iam:ListInstanceProfileTags"]
+                .map((action) => ({ action, resource: String(r.state.arn), context: requestTags(seen.tags(r)) })),
+            { action: "iam:PassRole", resource: String(role.state.arn), context: { "iam:PassedToService": "ec2.amazonaws.com" } },
+        ];
+    },
+    // ec2/ec2_instance.go: RunInstances with the instance's tags (on the instance, its image, subnet, groups,
+    // new volume and interface), then its reads, and termination.
+    "aws:ec2/instance:Instance": (r, seen) => {
+        const account = seen.account(r);
+        const own = resourceTags(seen.tags(r));
+        const subnet = seen.plan.document.resources.find((x) => x.type === "aws:ec2/subnet:Subnet" && x.state.id === r.inputs.subnetId) as PlanResource;
+        const groups = (r.inputs.vpcSecurityGroupIds as string[]).map((id) => seen.plan.document.resources.find((g) => g.type === "aws:ec2/securityGroup:SecurityGroup" && g.state.id === id) as PlanResource);
+        const profile = seen.byName("aws:iam/instanceProfile:InstanceProfile", r.inputs.iamInstanceProfile) as PlanResource;
+        const role = seen.byName("aws:iam/role:Role", profile.inputs.role) as PlanResource;
+        return [
+            { action: "ec2:RunInstances", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "ec2:RunInstances", resource: `arn:aws:ec2:${REGION}::image/${String(r.inputs.ami)}`, context: { "ec2:Owner": "amazon" } },
+            { action: "ec2:RunInstances", resource: String(subnet.state.arn), context: resourceTags(seen.tags(subnet)) },
+            ...groups.map((g) => ({ action: "ec2:RunInstances", resource: String(g.state.arn), context: resourceTags(seen.tags(g)) })),
+            { action: "ec2:RunInstances", resource: ec2Arn(account, "volume", "vol-0123456789abcdef0"), context: { "ec2:Encrypted": "true" } },
+            { action: "ec2:RunInstances", resource: ec2Arn(account, "network-interface", "eni-0123456789abcdef0") },
+            { action: "iam:PassRole", resource: String(role.state.arn), context: { "iam:PassedToService": "ec2.amazonaws.com" } },
+            { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "RunInstances" } },
+            ...["ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceCreditSpecifications", "ec2:DescribeVolumes", "ec2:DescribeTags"]
+                .map((action) => ({ action, resource: "*" })),
+            ...["ec2:ModifyInstanceAttribute", "ec2:ModifyInstanceMetadataOptions", "ec2:StopInstances", "ec2:StartInstances", "ec2:TerminateInstances"].map((action) => ({ action, resource: String(r.state.arn), context: own })),
         ];
     },
     "aws:transfer/server:Server": (r, seen) => {
@@ -394,7 +456,13 @@ describe("each account's deploy role, proven by evaluation against the program's
             ["a role of the stack's path with another boundary", { action: "iam:PutRolePolicy", resource: `arn:aws:iam::${HUB}:role/closed-ftp/dev/x`, context: { "iam:PermissionsBoundary": `arn:aws:iam::${HUB}:policy/AdministratorAccess` } }],
             ["the deploy role's own policies (no escalation)", { action: "iam:AttachRolePolicy", resource: `arn:aws:iam::${HUB}:role/closed-ftp-bootstrap/closed-ftp-dev-deploy`, context: { "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } }],
             ["AdministratorAccess on a role of the stack", { action: "iam:AttachRolePolicy", resource: `arn:aws:iam::${HUB}:role/closed-ftp/dev/x`, context: { "iam:PermissionsBoundary": boundary, "iam:PolicyARN": "arn:aws:iam::aws:policy/AdministratorAccess" } }],
-            ["a role passed to EC2", { action: "iam:PassRole", resource: `arn:aws:iam::${HUB}:role/closed-ftp/dev/x`, context: { "iam:PassedToService": "ec2.amazonaws.com" } }],
+            ["a role passed to EC2 outside the stack's path", { action: "iam:PassRole", resource: `arn:aws:iam::${HUB}:role/closed-ftp/prod/x`, context: { "iam:PassedToService": "ec2.amazonaws.com" } }],
+            ["a stack role passed to another service", { action: "iam:PassRole", resource: `arn:aws:iam::${HUB}:role/closed-ftp/dev/x`, context: { "iam:PassedToService": "glue.amazonaws.com" } }],
+            ["an instance of an image that is not Amazon's", { action: "ec2:RunInstances", resource: `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`, context: { "ec2:Owner": "210987654321" } }],
+            ["an instance with an unencrypted volume", { action: "ec2:RunInstances", resource: `arn:aws:ec2:${REGION}:${HUB}:volume/vol-0123456789abcdef0`, context: { "ec2:Encrypted": "false" } }],
+            ["terminating an instance of nobody's", { action: "ec2:TerminateInstances", resource: `arn:aws:ec2:${REGION}:${HUB}:instance/i-0123456789abcdef0`, context: { "aws:ResourceTag/Project": "payroll" } }],
+            ["a route in a hub route table the config does not name", { action: "ec2:CreateRoute", resource: `arn:aws:ec2:${REGION}:${HUB}:route-table/rtb-0fedcba9876543210` }],
+            ["peering with a VPC that is not the hub's", { action: "ec2:CreateVpcPeeringConnection", resource: `arn:aws:ec2:${REGION}:${HUB}:vpc/vpc-0fedcba9876543210` }],
             ["the boundary itself", { action: "iam:CreatePolicyVersion", resource: boundary }],
             ["deleting a protected bucket", { action: "s3:DeleteBucket", resource: inbox() }],
             ["emptying a protected bucket", { action: "s3:DeleteObjectVersion", resource: `${inbox()}/user1/report.csv` }],

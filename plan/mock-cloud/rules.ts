@@ -326,6 +326,29 @@ export const RULES: readonly Rule[] = [
         measure: (r) => { const name = text(r.state.name); return name === undefined ? undefined : /^[A-Za-z0-9_-]{1,256}$/.test(name) ? 0 : 1; },
     },
     {
+        id: "ec2-route-target", type: "aws:ec2/route:Route", what: "route targets beyond exactly one (CreateRoute takes exactly one of its target ids)", limit: 0,
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateRoute.html",
+        measure: (r) => {
+            const targets = ["gatewayId", "natGatewayId", "vpcPeeringConnectionId", "transitGatewayId", "networkInterfaceId", "vpcEndpointId", "egressOnlyGatewayId", "localGatewayId", "carrierGatewayId", "coreNetworkArn"]
+                .filter((k) => r.inputs[k] !== undefined && r.inputs[k] !== null && r.inputs[k] !== "").length;
+            return Math.abs(targets - 1);
+        },
+    },
+    {
+        id: "ec2-gateway-endpoint-service", type: "aws:ec2/vpcEndpoint:VpcEndpoint", what: "gateway endpoints for a service other than S3 or DynamoDB", limit: 0,
+        source: "https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html",
+        measure: (r) => {
+            const service = text(r.inputs.serviceName);
+            if (r.inputs.vpcEndpointType !== "Gateway" || service === undefined) return undefined;
+            return /\.(s3|dynamodb)$/.test(service) ? 0 : 1;
+        },
+    },
+    {
+        id: "ec2-user-data-size", type: "aws:ec2/instance:Instance", what: "user data size (bytes, before base64)", limit: 16 * 1024,
+        source: "https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html",
+        measure: (r) => { const data = text(r.inputs.userData); return data === undefined ? undefined : bytes(data); },
+    },
+    {
         id: "tags-per-resource", type: "*", what: "tags on one resource (the provider's default tags and its own)", limit: 50, source: TAGGING,
         measure: (r) => {
             const own = r.inputs.tags;

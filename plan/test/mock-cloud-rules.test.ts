@@ -21,6 +21,11 @@ const opts = (p: Providers) => ({ provider: p.hub });
 
 // A flag rule (limit 0) is probed with 0 (a valid value) and 1 (one broken rule).
 const PROBES: Record<string, Probe> = {
+    "ec2-route-target": (n, p) => new aws.ec2.Route("r", {
+        routeTableId: "rtb-0aaaaaaaaaaaaaaaa", destinationCidrBlock: "10.254.0.0/24", vpcPeeringConnectionId: "pcx-0aaaaaaaaaaaaaaaa", ...(n > 0 ? { transitGatewayId: "tgw-0aaaaaaaaaaaaaaaa" } : {}),
+    }, opts(p)),
+    "ec2-gateway-endpoint-service": (n, p) => new aws.ec2.VpcEndpoint("g", { vpcId: "vpc-0aaaaaaaaaaaaaaaa", vpcEndpointType: "Gateway", serviceName: n > 0 ? "com.amazonaws.ap-northeast-1.ssm" : "com.amazonaws.ap-northeast-1.s3" }, opts(p)),
+    "ec2-user-data-size": (n, p) => new aws.ec2.Instance("i", { ami: "ami-0aaaaaaaaaaaaaaaa", instanceType: "t3.micro", userData: "#".repeat(n) }, opts(p)),
     "iam-role-name-length": (n, p) => new aws.iam.Role("r", { name: "r".repeat(n), assumeRolePolicy: documentOfLength(200) }, opts(p)),
     "iam-trust-policy-size": (n, p) => new aws.iam.Role("r", { assumeRolePolicy: documentOfLength(n) }, opts(p)),
     // A thousand registrations through the SDK take seconds; the table's own check takes milliseconds.

@@ -13,7 +13,14 @@ export function modelOf(stack: StackConfig): StackModel {
 /** The stack with another `closed-ftp:network` (a new VPC, other endpoints), keeping its client ranges. */
 export function withNetwork(base: StackConfig, network: Record<string, unknown>): StackConfig {
     const allowedCidrs = JSON.parse(base.config["closed-ftp:network"]).allowedCidrs;
-    return { config: { ...base.config, "closed-ftp:network": JSON.stringify({ allowedCidrs, ...network }) }, secretKeys: base.secretKeys };
+    const config: Record<string, string> = { ...base.config, "closed-ftp:network": JSON.stringify({ allowedCidrs, ...network }) };
+    // A new VPC's route tables are the stack's own: the test client names none.
+    const client = base.config["closed-ftp:testClient"];
+    if (client && network.vpcId === undefined) {
+        const { hubRouteTableIds: _named, ...rest } = JSON.parse(client) as Record<string, unknown>;
+        config["closed-ftp:testClient"] = JSON.stringify(rest);
+    }
+    return { config, secretKeys: base.secretKeys };
 }
 
 const runs = new Map<string, Promise<PlanRun>>();

@@ -8,7 +8,7 @@ import { RunningPack, startPolicyPack, Violation } from "../runner";
 import { GUARDRAILS } from "../policies";
 import { PlanDocument, PlanResource } from "../../plan/format";
 import { readStackFile, renderPlan } from "../../plan/plan";
-import { planOnce } from "../../plan/test/plans";
+import { planOnce, withNetwork } from "../../plan/test/plans";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -105,7 +105,7 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
     it("passes a plan that builds a new isolated VPC, and one that reuses the VPC's STS endpoint", async () => {
         const stack = readStackFile("dev", ROOT);
         const allowedCidrs = JSON.parse(stack.config["closed-ftp:network"]).allowedCidrs;
-        const fresh = await planOnce("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify({ cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"], allowedCidrs }) } });
+        const fresh = await planOnce("dev", withNetwork(stack, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"], allowedCidrs }));
         assert.deepStrictEqual(await violationsOf(JSON.parse(JSON.stringify(renderPlan(fresh.document, false)))), []);
         const network = { ...JSON.parse(stack.config["closed-ftp:network"]), existingEndpoints: ["sts"] };
         const reused = await planOnce("dev", { ...stack, config: { ...stack.config, "closed-ftp:network": JSON.stringify(network) } });

@@ -270,6 +270,9 @@ describe("stack config", () => {
         config["closed-ftp:passwords"] = JSON.stringify({ user1: "a-long-password-1" });
         config["closed-ftp:passwords.partner-a"] = "a-long-password-2";
         config["other:key"] = "ignored";
+        // YAML's booleans arrive as the strings "true" and "false".
+        config["closed-ftp:dashboard"] = "false";
+        config["closed-ftp:testClient"] = "true";
         // As the CLI's language host hands them to the program: the config, and its secret keys in the environment.
         pulumi.runtime.setAllConfig(config, ["closed-ftp:passwords", "closed-ftp:passwords.partner-a"]);
         process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(["closed-ftp:passwords", "closed-ftp:passwords.partner-a"]);
@@ -277,6 +280,8 @@ describe("stack config", () => {
             const model = readStackConfig();
             assert.deepStrictEqual(model.passwords, { user1: "a-long-password-1", "partner-a": "a-long-password-2" });
             assert.strictEqual(model.users.length, 2);
+            assert.strictEqual(model.dashboard, false);
+            assert.deepStrictEqual(model.testClient, { cidrBlock: "10.254.0.0/24", instanceType: "t3.micro" });
             // The engine's secret keys decide: the same value, not marked secret, is refused.
             process.env.PULUMI_CONFIG_SECRET_KEYS = JSON.stringify(["closed-ftp:passwords"]);
             assert.throws(() => readStackConfig(), (err: unknown) => err instanceof ConfigValidationError && err.issues.map((i) => i.path).join() === "closed-ftp:passwords.partner-a");

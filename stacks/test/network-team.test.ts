@@ -13,7 +13,8 @@ const TAGGED = new Set([
     "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/vpcEndpoint:VpcEndpoint", "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role",
     "aws:lambda/function:Function", "aws:transfer/server:Server", "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:secretsmanager/secret:Secret",
-    "aws:sns/topic:Topic", "aws:cloudwatch/metricAlarm:MetricAlarm",
+    "aws:sns/topic:Topic", "aws:cloudwatch/metricAlarm:MetricAlarm", "aws:ec2/vpcPeeringConnection:VpcPeeringConnection", "aws:ec2/instance:Instance",
+    "aws:iam/instanceProfile:InstanceProfile",
 ]);
 const UNTAGGED = new Set([
     "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:lambda/permission:Permission", "aws:secretsmanager/secretVersion:SecretVersion",
@@ -21,7 +22,7 @@ const UNTAGGED = new Set([
     "aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:ec2/routeTableAssociation:RouteTableAssociation", "random:index/randomBytes:RandomBytes",
     "aws:sns/topicPolicy:TopicPolicy", "aws:sns/topicSubscription:TopicSubscription", "aws:cloudwatch/logMetricFilter:LogMetricFilter",
-    "aws:cloudwatch/dashboard:Dashboard", "aws:route53/record:Record", "aws:s3/bucketNotification:BucketNotification",
+    "aws:cloudwatch/dashboard:Dashboard", "aws:route53/record:Record", "aws:s3/bucketNotification:BucketNotification", "aws:ec2/route:Route",
 ]);
 
 const newVpc = (base: StackConfig) => withNetwork(base, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"] });

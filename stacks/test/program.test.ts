@@ -76,7 +76,7 @@ describe("the program on the dev stack", () => {
         assert.deepStrictEqual(run.cloud.byType("aws:iam/rolePolicy:RolePolicy").filter((r) => r.name.endsWith("-grant")).map((r) => r.name).sort(),
             ["bucket-analytics-drop-grant", "bucket-archive-drop-grant", "bucket-inbox-grant"]);
         assert.deepStrictEqual(run.cloud.byType("aws:iam/role:Role").map((r) => r.name).sort(),
-            ["bucket-analytics-drop-access", "bucket-archive-drop-access", "bucket-inbox-access", "ftp-idp-role"]);
+            ["bucket-analytics-drop-access", "bucket-archive-drop-access", "bucket-inbox-access", "ftp-idp-role", "test-client-role"]);
     });
 
     it("puts each bucket, with its policy and key, in the account the config names", () => {
@@ -113,10 +113,12 @@ describe("the program on the dev stack", () => {
 
     it("asks AWS only a fixed number of questions, however many users and buckets", () => {
         // The three endpoint services: each subnet's zone must offer Transfer's, STS's and Secrets Manager's;
-        // the endpoint's interface in each subnet (its private address); the DNS zone, in the network account.
+        // the endpoint's interface in each subnet (its private address); the DNS zone, in the network account;
+        // for the test client: its two route tables, the SSM endpoints' zones and the AL2023 image.
         assert.deepStrictEqual(run.cloud.invokes.map((i) => i.token).sort(), [
-            ...Array(2).fill("aws:ec2/getNetworkInterface:getNetworkInterface"), "aws:ec2/getSubnet:getSubnet", "aws:ec2/getSubnet:getSubnet", "aws:ec2/getVpc:getVpc",
-            "aws:ec2/getVpcEndpoint:getVpcEndpoint", ...Array(3).fill("aws:ec2/getVpcEndpointService:getVpcEndpointService"), "aws:route53/getZone:getZone",
+            "aws:ec2/getAmi:getAmi", ...Array(2).fill("aws:ec2/getNetworkInterface:getNetworkInterface"), ...Array(2).fill("aws:ec2/getRouteTable:getRouteTable"),
+            "aws:ec2/getSubnet:getSubnet", "aws:ec2/getSubnet:getSubnet", "aws:ec2/getVpc:getVpc",
+            "aws:ec2/getVpcEndpoint:getVpcEndpoint", ...Array(5).fill("aws:ec2/getVpcEndpointService:getVpcEndpointService"), "aws:route53/getZone:getZone",
         ]);
         assert.match(String(run.cloud.invokes.find((i) => i.token === "aws:route53/getZone:getZone")?.provider), /::spoke-network$/);
     });
@@ -160,6 +162,8 @@ describe("the program on the dev stack", () => {
         const network = JSON.parse(dev.config["closed-ftp:network"]);
         const isolated = await planOnce("dev", withConfig(dev, {
             "closed-ftp:network": { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"], allowedCidrs: network.allowedCidrs },
+            // The isolated VPC alone (the test client's routes are its own test's).
+            "closed-ftp:testClient": "false",
         }));
         const vpc = isolated.cloud.find("aws:ec2/vpc:Vpc", "network");
         assert.deepStrictEqual([vpc.inputs.cidrBlock, vpc.inputs.enableDnsSupport, vpc.inputs.enableDnsHostnames], ["10.80.0.0/16", true, true]);
@@ -223,7 +227,7 @@ describe("the program on the dev stack", () => {
         const VPC = "vpc-0123456789abcdef0";
         const [A, B] = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
         const world = (vpc: Partial<MockVpc>, extra: Record<string, MockVpc> = {}): PlanOptions => ({
-            vpcs: { [VPC]: { cidrBlocks: ["10.0.0.0/16", "100.64.0.0/16"], subnets: { [A]: "ap-northeast-1a", [B]: "ap-northeast-1c" }, ...vpc }, ...extra },
+            vpcs: { [VPC]: { cidrBlocks: ["10.0.0.0/16", "100.64.0.0/16"], subnets: { [A]: "ap-northeast-1a", [B]: "ap-northeast-1c" }, routeTables: ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"], ...vpc }, ...extra },
         });
         async function refusal(config: StackConfig, options: PlanOptions): Promise<ConfigValidationError> {
             let caught: unknown;
@@ -247,7 +251,7 @@ describe("the program on the dev stack", () => {
 
         it("reuses the endpoints the VPC already has, reading them, and creates only the rest", async () => {
             const plan = await planOnce("dev", withEndpoints(["sts"]), world({ endpoints: { sts: { privateDnsEnabled: true } } }));
-            const endpoints = plan.cloud.byType("aws:ec2/vpcEndpoint:VpcEndpoint").map((e) => [e.name, e.read === true]);
+            const endpoints = plan.cloud.byType("aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.name.startsWith("ftp-")).map((e) => [e.name, e.read === true]);
             assert.deepStrictEqual(endpoints.sort(), [["ftp-secretsmanager", false], ["ftp-sts", true]]);
             const server = plan.cloud.find("aws:transfer/server:Server", "ftp");
             assert.ok(server.dependencies.some((urn) => urn.endsWith("::ftp-sts")), "the server waits for the STS endpoint it relies on, read or created");
