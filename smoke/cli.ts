@@ -1,4 +1,5 @@
 // `npm run smoke -- --stack <name> [--ftp] ...`: the post-deploy check of every user (see --help).
+import { SSMClient } from "@aws-sdk/client-ssm";
 import { TransferClient } from "@aws-sdk/client-transfer";
 import * as path from "path";
 import { ConfigValidationError } from "../stacks/config";
@@ -7,6 +8,7 @@ import {
     assumedRoleCredentials, ftpHostOf, HubRole, hubAccountProblem, hubRoleFor, hubRolesOf, OutputsError, parseSmokeFlags, readOutputsFile, readStackOutputs, runSmoke,
     SmokeFlagError, SmokeFlags, SmokeInputError, SmokeOutputs, StackHub, STSClient, transferIdentityProvider, USAGE,
 } from "./index";
+import { ssmRunCommand, TestClientError, testClientRoundTrip } from "./test-client";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -63,22 +65,39 @@ async function main(): Promise<number> {
     } finally {
         sts.destroy();
     }
+    const viaClient = flags.via === "test-client";
+    if (viaClient && !outputs.testClient) {
+        console.error("smoke: --via test-client: the stack has no test client (its outputs have no testClient): set closed-ftp:testClient in the stack file and pulumi up (README, Verify from inside AWS)");
+        return 2;
+    }
     const transfer = new TransferClient({ region: outputs.region, credentials });
+    const ssm = viaClient ? new SSMClient({ region: outputs.region, credentials }) : undefined;
+    const client = ssm && outputs.testClient ? testClientRoundTrip(ssmRunCommand(ssm, outputs.testClient.instanceId), {
+        instanceId: outputs.testClient.instanceId, privateIp: outputs.testClient.privateIp, allowedSourceCidrs: (user) => outputs.users[user]?.allowedSourceCidrs,
+    }) : undefined;
     try {
+        if (client) console.log(`ftp round trip: on the test client ${outputs.testClient?.instanceId} (${outputs.testClient?.privateIp}) through SSM Run Command`);
         const report = await runSmoke(outputs, {
             source: flags.source.kind === "stack" ? `stack "${flags.source.stack}"` : `"${flags.source.file}"`,
             protocol: flags.protocol,
             sourceIp: flags.sourceIp,
             users: flags.users,
-            ftp: flags.ftp ? { host: flags.host ?? ftpHostOf(outputs), port: flags.port, secure: flags.ftps, timeoutMs } : undefined,
-        }, { transfer: transferIdentityProvider(transfer, timeoutMs), log: (line) => console.log(line) });
+            // The endpoint's own name resolves in any VPC; a private zone's name only where the zone is associated.
+            ftp: flags.ftp ? { host: flags.host ?? (client ? outputs.endpointDnsName : ftpHostOf(outputs)), port: flags.port, secure: flags.ftps, timeoutMs } : undefined,
+        }, { transfer: transferIdentityProvider(transfer, timeoutMs), log: (line) => console.log(line), ...(client ? { ftp: client.roundTrip } : {}) });
         return report.ok ? 0 : 1;
     } catch (err) {
+        if (err instanceof TestClientError) {
+            console.error(`smoke: test client: ${err.message}`);
+            return 1;
+        }
         if (!(err instanceof SmokeInputError)) throw err;
         console.error(`smoke: ${err.message}`);
         return 2;
     } finally {
+        await client?.finish().catch((err: Error) => console.error(`smoke: test client: the run's key and files may be left in /run/closed-ftp-smoke: ${err.message}`));
         transfer.destroy();
+        ssm?.destroy();
     }
 }
 

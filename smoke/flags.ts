@@ -22,6 +22,9 @@ round trip per user. Exits 0 when every check passes, 1 when one fails, 2 on bad
   --host <name>        FTP host (default: the endpointHostname output of closed-ftp:dns, else endpointDnsName)
   --port <n>           FTP control port (default 21; data uses the passive ports 8192-8200)
   --ftps               explicit TLS (AUTH TLS, PROT P)
+  --via test-client    run the FTP round trip on the stack's test client instance inside AWS
+                       (closed-ftp:testClient) through SSM Run Command, with lftp: login, put, ls,
+                       get, compare, delete per user (default host there: endpointDnsName)
   --timeout <seconds>  limit per step: each AWS call and each FTP command (default 30)
   --role <arn>         the hub role to assume for TestIdentityProvider (default with --stack: the stack
                        file's closed-ftp:hub.deployRoleArn, or previewRoleArn when
@@ -40,6 +43,8 @@ export interface SmokeFlags {
     host?: string;
     port: number;
     ftps: boolean;
+    /** Where the round trip runs: here, or on the test client through Run Command. */
+    via: "here" | "test-client";
     timeoutSeconds: number;
     role?: string;
     ambientCredentials: boolean;
@@ -54,7 +59,7 @@ export function parseSmokeFlags(argv: string[]): SmokeFlags | "help" {
         values = parseFlags(argv, {
             stack: { type: "string", short: "s" }, outputs: { type: "string" }, protocol: { type: "string" }, "source-ip": { type: "string" },
             user: { type: "string", multiple: true }, ftp: { type: "boolean" }, host: { type: "string" }, port: { type: "string" },
-            ftps: { type: "boolean" }, timeout: { type: "string" }, role: { type: "string" }, "ambient-credentials": { type: "boolean" },
+            ftps: { type: "boolean" }, via: { type: "string" }, timeout: { type: "string" }, role: { type: "string" }, "ambient-credentials": { type: "boolean" },
             help: { type: "boolean", short: "h" },
         });
     } catch (err) {
@@ -84,8 +89,10 @@ export function parseSmokeFlags(argv: string[]): SmokeFlags | "help" {
     for (const user of users) {
         if (!TRANSFER_USER_NAME.test(user)) throw new SmokeFlagError(`--user "${user}": does not match Transfer's user name pattern ${TRANSFER_USER_NAME.source}`);
     }
+    const via = values.via;
+    if (via !== undefined && via !== "test-client") throw new SmokeFlagError(`--via "${via}": the one place is test-client (the stack's closed-ftp:testClient instance)`);
     if (!ftp) {
-        const ftpOnly = [host !== undefined && "--host", port !== undefined && "--port", ftps && "--ftps"].filter(Boolean);
+        const ftpOnly = [host !== undefined && "--host", port !== undefined && "--port", ftps && "--ftps", via !== undefined && "--via"].filter(Boolean);
         if (ftpOnly.length > 0) throw new SmokeFlagError(`${ftpOnly.join(", ")}: only apply to the FTP round trip; add --ftp (for the identity-provider check over FTPS use --protocol FTPS)`);
     }
     if (host !== undefined && !/^[A-Za-z0-9.:-]+$/.test(host)) throw new SmokeFlagError(`--host "${host}": not a host name or address`);
@@ -112,6 +119,7 @@ export function parseSmokeFlags(argv: string[]): SmokeFlags | "help" {
         host,
         port: portNumber,
         ftps,
+        via: via === "test-client" ? "test-client" : "here",
         timeoutSeconds,
         ...(role !== undefined ? { role } : {}),
         ambientCredentials,

@@ -39,7 +39,9 @@ function describe(value: unknown): string {
     if (value === undefined) return "nothing";
     if (value === null) return "null";
     if (Array.isArray(value)) return "an array";
-    return typeof value === "string" ? `"${value}"` : typeof value;
+    // A long string may be a whole outputs document passed unparsed, passwords and all: never echoed.
+    if (typeof value === "string") return value.length > 80 ? `a string of ${value.length} characters` : `"${value}"`;
+    return typeof value;
 }
 
 /** The one problem of the passwords output as a whole, if any; its values never reach a message. */

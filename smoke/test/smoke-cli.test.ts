@@ -50,12 +50,13 @@ describe("smoke: command line", function () {
 
     it("reads the documented flags, with their defaults", () => {
         assert.deepStrictEqual(parseSmokeFlags(["--stack", "dev"]), {
-            source: { kind: "stack", stack: "dev" }, protocol: "FTP", sourceIp: undefined, users: [], ftp: false, host: undefined, port: 21, ftps: false, timeoutSeconds: 30, ambientCredentials: false,
+            source: { kind: "stack", stack: "dev" }, protocol: "FTP", sourceIp: undefined, users: [], ftp: false, host: undefined, port: 21, ftps: false, via: "here", timeoutSeconds: 30, ambientCredentials: false,
         });
         assert.deepStrictEqual(parseSmokeFlags(["--outputs", "o.json", "--ambient-credentials", "--ftp", "--ftps", "--host", "ftp.example.internal", "--port", "2121", "--user", "user1", "--user", "partner-a", "--user", "user1", "--timeout", "2.5", "--source-ip", "10.10.1.5"]), {
-            source: { kind: "file", file: "o.json" }, protocol: "FTPS", sourceIp: "10.10.1.5", users: ["user1", "partner-a"], ftp: true, host: "ftp.example.internal", port: 2121, ftps: true, timeoutSeconds: 2.5,
+            source: { kind: "file", file: "o.json" }, protocol: "FTPS", sourceIp: "10.10.1.5", users: ["user1", "partner-a"], ftp: true, host: "ftp.example.internal", port: 2121, ftps: true, via: "here", timeoutSeconds: 2.5,
             ambientCredentials: true,
         });
+        assert.strictEqual((parseSmokeFlags(["--stack", "dev", "--ftp", "--via", "test-client"]) as { via: string }).via, "test-client");
         assert.strictEqual(parseSmokeFlags(["--stack", "dev", "--help"]), "help");
     });
 
@@ -74,6 +75,8 @@ describe("smoke: command line", function () {
         [["--stack", "dev", "--user", "a b"], `--user "a b": does not match Transfer's user name pattern ^[\\w][\\w@.-]{2,99}$`],
         [["--stack", "dev", "--host", "10.0.0.1"], "--host: only apply to the FTP round trip; add --ftp (for the identity-provider check over FTPS use --protocol FTPS)"],
         [["--stack", "dev", "--ftp", "--ftps", "--protocol", "FTP"], "--protocol FTP contradicts --ftps: the identity-provider check would simulate a protocol the round trip does not use"],
+        [["--stack", "dev", "--via", "test-client"], "--via: only apply to the FTP round trip; add --ftp (for the identity-provider check over FTPS use --protocol FTPS)"],
+        [["--stack", "dev", "--ftp", "--via", "bastion"], '--via "bastion": the one place is test-client (the stack\'s closed-ftp:testClient instance)'],
         [["--stack", "dev;rm"], '--stack "dev;rm": a stack name has only letters, digits, "-", "_", "." and "/"'],
     ];
     for (const [argv, message] of refused) {
