@@ -53,6 +53,20 @@ describe("guardrail policies", () => {
         assert.match(allow({ Principal: "*", Condition: { StringEquals: { "aws:SourceArn": "arn:x" } } })[0], /every AWS principal/, "SourceArn alone does not pin");
         assert.deepStrictEqual(allow({ Principal: "*", Condition: { StringEquals: { "aws:SourceArn": "arn:aws:transfer:ap-northeast-1:111111111111:server/s-1", "aws:SourceAccount": "111111111111" } } }), []);
         assert.match(allow({ Principal: { Service: "transfer.amazonaws.com" } })[0], /without an aws:SourceAccount or aws:SourceArn condition/);
+        // The two grants no condition can pin, and only in their narrowest form and place.
+        const ec2Trust = { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" };
+        const role = { ...own, type: "aws:iam/role:Role", property: "assumeRolePolicy" };
+        assert.deepStrictEqual(principalProblems(ec2Trust, role), [], "an instance profile's role");
+        assert.match(principalProblems({ ...ec2Trust, Action: ["sts:AssumeRole", "sts:TagSession"] }, role)[0], /without an aws:SourceAccount/, "more than AssumeRole");
+        assert.match(principalProblems({ ...ec2Trust, Principal: { Service: "lambda.amazonaws.com" } }, role)[0], /without an aws:SourceAccount/, "another service");
+        assert.match(principalProblems(ec2Trust, { ...own, type: "aws:s3/bucketPolicy:BucketPolicy", property: "policy" })[0], /without an aws:SourceAccount/, "EC2 in a bucket policy");
+        const repository = { Effect: "Allow", Principal: "*", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::al2023-repos-ap-northeast-1-de612dc2/*" };
+        const endpoint = { ...own, type: "aws:ec2/vpcEndpoint:VpcEndpoint", property: "policy" };
+        assert.deepStrictEqual(principalProblems(repository, endpoint), [], "dnf's anonymous read of AL2023's repository");
+        for (const wider of [{ Action: ["s3:GetObject", "s3:PutObject"] }, { Action: "s3:*" }, { Resource: "arn:aws:s3:::al2023-repos-ap-northeast-1-de612dc2*" }, { Resource: ["arn:aws:s3:::al2023-repos-ap-northeast-1-de612dc2/*", "arn:aws:s3:::exfiltration/*"] }, { Resource: "*" }]) {
+            assert.match(principalProblems({ ...repository, ...wider }, endpoint)[0] ?? "", /every AWS principal/, JSON.stringify(wider));
+        }
+        assert.match(principalProblems(repository, { ...own, type: "aws:s3/bucketPolicy:BucketPolicy", property: "policy" })[0], /every AWS principal/, "the same grant in a bucket policy");
         assert.deepStrictEqual(allow({ Principal: { Service: ["transfer.amazonaws.com"] }, Condition: { StringEquals: { "aws:sourceaccount": "111111111111" } } }), [], "condition keys are case-insensitive");
         const github = { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" };
         assert.match(allow({ Principal: github })[0], /without a condition on the subject/);
@@ -191,5 +205,13 @@ describe("guardrail policies", () => {
         assert.deepStrictEqual(resourceViolations(g.noInternetPath, "aws:ec2/routeTable:RouteTable", { routes: [] }), []);
         assert.deepStrictEqual(resourceViolations(g.noInternetPath, "aws:ec2/subnet:Subnet", { mapPublicIpOnLaunch: false }), []);
         assert.deepStrictEqual(resourceViolations(g.noInternetPath, "aws:ec2/vpc:Vpc", { cidrBlock: "10.80.0.0/16" }), []);
+        // An instance must say no to a public IP: unset, it takes a subnet's setting that no plan may show.
+        assert.match(resourceViolations(g.noInternetPath, "aws:ec2/instance:Instance", { associatePublicIpAddress: true })[0], /may get a public IP/);
+        assert.match(resourceViolations(g.noInternetPath, "aws:ec2/instance:Instance", {})[0], /may get a public IP/);
+        assert.deepStrictEqual(resourceViolations(g.noInternetPath, "aws:ec2/instance:Instance", { associatePublicIpAddress: false }), []);
+        assert.match(resourceViolations(g.noInternetPath, "aws:ec2/launchTemplate:LaunchTemplate", { networkInterfaces: [{ associatePublicIpAddress: "true" }] })[0], /may get a public IP/);
+        // The test client's peering route is a route like any other: its destination decides.
+        assert.deepStrictEqual(resourceViolations(g.noInternetPath, "aws:ec2/route:Route", { destinationCidrBlock: "10.254.0.0/24", vpcPeeringConnectionId: "pcx-1" }), []);
+        assert.match(resourceViolations(g.noInternetPath, "aws:ec2/route:Route", { destinationCidrBlock: "0.0.0.0/0", vpcPeeringConnectionId: "pcx-1" })[0], /route to 0\.0\.0\.0\/0/);
     });
 });
