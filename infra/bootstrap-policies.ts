@@ -8,7 +8,7 @@ import { KMS_DATA_ACTIONS, PolicyDocument, PolicyStatement, testClientInstancePo
 
 /** The SSM document Run Command runs the test client's check with. */
 export const RUN_SHELL_SCRIPT = "AWS-RunShellScript";
-import { alarmNamePrefix, alarmTopicName, CiEnvironment, dashboardName, idpFunctionName, logGroupPrefix, PROJECT_TAG, rolePath, STACK_TAG_KEY } from "./naming";
+import { alarmNamePrefix, alarmTopicName, CiEnvironment, dashboardName, idpFunctionName, logGroupPrefix, PROJECT_TAG, rolePath, STACK_TAG_KEY, testClientInstanceName, testClientRoleName } from "./naming";
 
 /** The tags the bootstrap's own resources carry: not the program's, so that no deploy role's tag conditions reach them. */
 export const BOOTSTRAP_PROJECT = "closed-ftp-bootstrap";
@@ -159,7 +159,8 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
                 "iam:TagInstanceProfile", "iam:UntagInstanceProfile", "iam:ListInstanceProfileTags",
             ],
         });
-        add({ Sid: "PassTheTestClientRoleToEc2Only", Effect: "Allow", Action: ["iam:PassRole"], Resource: roles, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
+        // Only the test client's own role, by its fixed name: no other role of the stack (which may read the buckets) reaches an instance.
+        add({ Sid: "PassTheTestClientRoleToEc2Only", Effect: "Allow", Action: ["iam:PassRole"], Resource: `arn:${p}:iam::${accountId}:role${rolePath(stack)}${testClientRoleName(stack)}`, Condition: { StringEquals: { "iam:PassedToService": "ec2.amazonaws.com" } } });
     }
 
     const fn = arn(p, "lambda", region, accountId, `function:${idpFunctionName(stack)}`);
@@ -263,16 +264,30 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
     }
     if (a.testClient) {
         // closed-ftp:testClient: a VPC of its own (tag-scoped, as a new hub VPC is), peered to the hub's.
+        // Each create is allowed on the type it creates, by the request's tags; the parents it is made in
+        // only by their own tags (or the hub VPC's id): a stack-tagged child never opens a foreign VPC.
         const own = ["vpc", "subnet", "route-table", "security-group", "vpc-endpoint", "vpc-peering-connection", "instance", "volume", "network-interface"].map((t) => ec2(a, t));
-        const clientCreates = ["ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:CreateVpcPeeringConnection", "ec2:RunInstances"];
-        add({ Sid: "CreateTheTestClientWithTheStacksTags", Effect: "Allow", Action: clientCreates, Resource: [ec2(a, "vpc"), ec2(a, "subnet"), ec2(a, "route-table"), ec2(a, "vpc-peering-connection"), ec2(a, "instance")], Condition: { StringEquals: OWN_REQUEST_TAGS(stack) } });
+        const hubVpcArn = a.network && a.network !== "new" ? arn(p, "ec2", region, accountId, `vpc/${a.network.vpcId}`) : undefined;
+        for (const [action, type] of [["CreateVpc", "vpc"], ["CreateSubnet", "subnet"], ["CreateRouteTable", "route-table"]] as const) {
+            add({ Sid: `TestClient${action}`, Effect: "Allow", Action: [`ec2:${action}`], Resource: ec2(a, type), Condition: { StringEquals: OWN_REQUEST_TAGS(stack) } });
+        }
+        // The peering is to the hub VPC only: an existing one by id (ec2:AccepterVpc), the stack's own by its tags.
+        add({
+            Sid: "TestClientCreateVpcPeeringConnection", Effect: "Allow", Action: ["ec2:CreateVpcPeeringConnection"], Resource: ec2(a, "vpc-peering-connection"),
+            Condition: { StringEquals: OWN_REQUEST_TAGS(stack), ...(hubVpcArn ? { ArnEquals: { "ec2:AccepterVpc": hubVpcArn } } : {}) },
+        });
+        // The instance: IMDSv2 only, and no public address on its interface.
+        add({ Sid: "TestClientRunInstances", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: ec2(a, "instance"), Condition: { StringEquals: { ...OWN_REQUEST_TAGS(stack), "ec2:MetadataHttpTokens": "required" } } });
         add({ Sid: "TagTheTestClientAsItIsCreated", Effect: "Allow", Action: ["ec2:CreateTags"], Resource: own, Condition: { StringEquals: { ...OWN_REQUEST_TAGS(stack), "ec2:CreateAction": ["CreateVpc", "CreateSubnet", "CreateRouteTable", "CreateVpcPeeringConnection", "RunInstances"] } } });
         add({
             Sid: "CreateInTheTestClientsVpc", Effect: "Allow", Resource: [ec2(a, "vpc"), ec2(a, "subnet"), ec2(a, "route-table"), ec2(a, "security-group")], Condition: { StringEquals: OWN_RESOURCE_TAGS(stack) },
-            Action: ["ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:AssociateRouteTable", "ec2:CreateSecurityGroup", "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:CreateVpcPeeringConnection", "ec2:AcceptVpcPeeringConnection", "ec2:RunInstances", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute"],
+            Action: [
+                "ec2:CreateSubnet", "ec2:CreateRouteTable", "ec2:AssociateRouteTable", "ec2:CreateSecurityGroup", "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:CreateVpcPeeringConnection",
+                // A new hub VPC is the stack's own: it accepts by its tags; an existing one by its id, below.
+                ...(hubVpcArn ? [] : ["ec2:AcceptVpcPeeringConnection"]), "ec2:RunInstances", "ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute",
+            ],
         });
-        // The peer: the hub VPC (an existing one by id, the stack's own by its tags).
-        if (a.network && a.network !== "new") add({ Sid: "PeerWithTheHubVpc", Effect: "Allow", Action: ["ec2:CreateVpcPeeringConnection", "ec2:AcceptVpcPeeringConnection"], Resource: arn(p, "ec2", region, accountId, `vpc/${a.network.vpcId}`) });
+        if (hubVpcArn) add({ Sid: "PeerWithTheHubVpc", Effect: "Allow", Action: ["ec2:CreateVpcPeeringConnection", "ec2:AcceptVpcPeeringConnection"], Resource: hubVpcArn });
         if (a.testClient.hubRouteTableIds.length > 0) {
             add({ Sid: "RouteTheHubToTheTestClient", Effect: "Allow", Action: ["ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute"], Resource: a.testClient.hubRouteTableIds.map((id) => arn(p, "ec2", region, accountId, `route-table/${id}`)) });
         }
@@ -286,8 +301,8 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
         // What RunInstances also acts on: the image (Amazon's own), and a root volume that is encrypted.
         add({ Sid: "LaunchAmazonsImagesOnly", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: arn(p, "ec2", region, "", "image/*"), Condition: { StringEquals: { "ec2:Owner": "amazon" } } });
         add({ Sid: "LaunchWithAnEncryptedVolume", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: ec2(a, "volume"), Condition: { Bool: { "ec2:Encrypted": "true" } } });
-        // The instance's interface is new and untagged; the subnet and groups it is in are held by their tags above.
-        add({ Sid: "LaunchWithANewInterface", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: ec2(a, "network-interface") });
+        // The instance's interface is new and untagged (its subnet and groups are held by their tags above): no public address.
+        add({ Sid: "LaunchWithAPrivateInterface", Effect: "Allow", Action: ["ec2:RunInstances"], Resource: ec2(a, "network-interface"), Condition: { Bool: { "ec2:AssociatePublicIpAddress": "false" } } });
     }
     // The server's own endpoint: Transfer creates it with the caller's permissions, untagged, and the
     // provider modifies its security groups. AWS offers no tag or service-name condition on it.
@@ -425,7 +440,8 @@ export function ciRolePolicy(a: {
 export function testClientRunCommandPolicy(a: { partition: string; region: string; accountId: string; stack: string }): PolicyStatement[] {
     return [
         { Sid: "RunShellScriptDocument", Effect: "Allow", Action: ["ssm:SendCommand"], Resource: `arn:${a.partition}:ssm:${a.region}::document/${RUN_SHELL_SCRIPT}` },
-        { Sid: "OnTheStacksTestClient", Effect: "Allow", Action: ["ssm:SendCommand"], Resource: arn(a.partition, "ec2", a.region, a.accountId, "instance/*"), Condition: { StringEquals: OWN_RESOURCE_TAGS(a.stack) } },
+        // The stack's test client instance only, by its tags and its Name (infra/test-client.ts).
+        { Sid: "OnTheStacksTestClient", Effect: "Allow", Action: ["ssm:SendCommand"], Resource: arn(a.partition, "ec2", a.region, a.accountId, "instance/*"), Condition: { StringEquals: { ...OWN_RESOURCE_TAGS(a.stack), "aws:ResourceTag/Name": testClientInstanceName(a.stack) } } },
         { Sid: "CommandResults", Effect: "Allow", Action: ["ssm:GetCommandInvocation"], Resource: "*" },
     ];
 }

@@ -149,3 +149,13 @@ export function dashboardName(stack: string): string {
 export function metricFilterName(stack: string, key: string): string {
     return `closed-ftp-${stack}-${key}`;
 }
+
+/** The test client's role, by a fixed name: the one role the deploy role may pass to EC2. */
+export function testClientRoleName(stack: string): string {
+    return `closed-ftp-${stack}-test-client`;
+}
+
+/** The Name tag of the test client instance (nameTag of "test-client-instance" in project closed-ftp), which the smoke role's SendCommand is held to. */
+export function testClientInstanceName(stack: string): string {
+    return `${PROJECT_TAG.value}-${stack}-test-client-instance`;
+}

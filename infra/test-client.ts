@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { IsolatedVpc } from "./isolated-vpc";
 import { FTP_CONTROL_PORT, FTP_PASSIVE_PORTS, TEST_CLIENT } from "./model";
-import { ComponentNaming, roleNaming } from "./naming";
+import { ComponentNaming, roleNaming, testClientRoleName } from "./naming";
 import { testClientInstancePolicy, testClientS3EndpointPolicy, testClientTrustPolicy } from "./policies";
 import { nameTag } from "./tags";
 
@@ -29,7 +29,8 @@ export interface TestClientArgs {
 }
 
 /** What the boot script installs: lftp, from AL2023's own repository (through the S3 gateway endpoint). */
-export const TEST_CLIENT_USER_DATA = ["#!/bin/bash", "set -euo pipefail", "dnf install -y lftp", ""].join("\n");
+export const TEST_CLIENT_USER_DATA = ["#!/bin/bash", "# A transient repository error is retried: lftp is the instance's whole purpose.",
+    "for attempt in 1 2 3 4 5; do dnf install -y lftp && exit 0; sleep 20; done", "exit 1", ""].join("\n");
 
 export class TestClient extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
@@ -92,9 +93,11 @@ export class TestClient extends pulumi.ComponentResource {
             assumeRolePolicy: JSON.stringify(testClientTrustPolicy()),
             description: "closed-ftp: the test client instance (Run Command only)",
             ...roleNaming(args.naming),
+            // A fixed name: the deploy role passes this role, and no other, to EC2.
+            ...(args.naming ? { name: testClientRoleName(args.naming.stack) } : {}),
             tags: nameTag(`${name}-role`),
         }, parent);
-        new aws.iam.RolePolicy(`${name}-ssm`, {
+        const grant = new aws.iam.RolePolicy(`${name}-ssm`, {
             role: role.name,
             policy: JSON.stringify(testClientInstancePolicy({ partition: args.partition, region: args.region, accountId: args.accountId })),
         }, parent);
@@ -116,8 +119,8 @@ export class TestClient extends pulumi.ComponentResource {
             tags: nameTag(`${name}-instance`),
         }, {
             parent: this,
-            // The endpoints first: the agent registers at boot, and dnf needs the gateway's route.
-            dependsOn: [s3, ...ssmEndpoints],
+            // The endpoints and the role's grant first: the agent registers at boot, and dnf needs the gateway's route.
+            dependsOn: [s3, ...ssmEndpoints, grant],
             // A newer AL2023 image is no reason to replace a running client: replace it by hand (README).
             ignoreChanges: ["ami"],
         });

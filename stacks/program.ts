@@ -189,10 +189,17 @@ async function lookUpTestClient(model: StackModel, hub: aws.Provider, net: Resol
     for (const hubCidr of net.cidrBlocks.filter((c) => c.includes(".") && cidrsOverlap(c, client.cidrBlock))) {
         issues.push({ path: `${path}.cidrBlock`, message: `"${client.cidrBlock}" overlaps the hub VPC's ${hubCidr}: VPC peering refuses overlapping blocks` });
     }
-    await Promise.all((client.hubRouteTableIds ?? []).map(async (id, i) => {
+    const tables = await Promise.all((client.hubRouteTableIds ?? []).map(async (id, i) => {
         const table = await lookUp(`route table ${id} in the hub account ${model.hub.accountId}`, () => aws.ec2.getRouteTable({ routeTableId: id }, opts), issues, `${path}.hubRouteTableIds[${i}]`);
         if (table && table.vpcId !== net.vpcId) issues.push({ path: `${path}.hubRouteTableIds[${i}]`, message: `route table ${id} is in ${table.vpcId}, not in the hub VPC ${net.vpcId}` });
+        return table;
     }));
+    // The endpoint answers through its subnets' tables: each subnet must use a named one, or its reply never finds the client.
+    if (tables.length > 0 && tables.every((t) => t && t.vpcId === net.vpcId) && !tables.some((t) => t?.associations.some((a) => a.main))) {
+        const served = new Set(tables.flatMap((t) => t?.associations.map((a) => a.subnetId) ?? []));
+        const unserved = (net.subnetIds ?? []).filter((id) => !served.has(id));
+        if (unserved.length > 0) issues.push({ path: `${path}.hubRouteTableIds`, message: `the server endpoint's subnet${unserved.length > 1 ? "s" : ""} ${unserved.join(", ")} use${unserved.length > 1 ? "" : "s"} none of these route tables: the endpoint's replies would never reach the test client; name the tables of every subnet in ${NAMESPACE}:network.subnetIds` });
+    }
     const zone = net.availabilityZones[0];
     for (const service of TEST_CLIENT.ssmEndpoints) {
         const serviceName = `com.amazonaws.${model.region}.${service}`;

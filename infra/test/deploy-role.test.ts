@@ -151,7 +151,7 @@ const CALLS: Record<string, (r: PlanResource, seen: Seen) => Call[]> = {
         const { arn: requesterArn, ...requesterTags } = requester;
         const { arn: peerArn, ...peerTags } = peer;
         return [
-            { action: "ec2:CreateVpcPeeringConnection", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "ec2:CreateVpcPeeringConnection", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:AccepterVpc": peerArn, "ec2:RequesterVpc": requesterArn } },
             { action: "ec2:CreateVpcPeeringConnection", resource: requesterArn, context: requesterTags },
             { action: "ec2:CreateVpcPeeringConnection", resource: peerArn, context: peerTags },
             { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "CreateVpcPeeringConnection" } },
@@ -187,12 +187,12 @@ const CALLS: Record<string, (r: PlanResource, seen: Seen) => Call[]> = {
         const profile = seen.byName("aws:iam/instanceProfile:InstanceProfile", r.inputs.iamInstanceProfile) as PlanResource;
         const role = seen.byName("aws:iam/role:Role", profile.inputs.role) as PlanResource;
         return [
-            { action: "ec2:RunInstances", resource: String(r.state.arn), context: requestTags(seen.tags(r)) },
+            { action: "ec2:RunInstances", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:MetadataHttpTokens": String((r.inputs.metadataOptions as { httpTokens?: string } | undefined)?.httpTokens ?? "optional") } },
             { action: "ec2:RunInstances", resource: `arn:aws:ec2:${REGION}::image/${String(r.inputs.ami)}`, context: { "ec2:Owner": "amazon" } },
             { action: "ec2:RunInstances", resource: String(subnet.state.arn), context: resourceTags(seen.tags(subnet)) },
             ...groups.map((g) => ({ action: "ec2:RunInstances", resource: String(g.state.arn), context: resourceTags(seen.tags(g)) })),
             { action: "ec2:RunInstances", resource: ec2Arn(account, "volume", "vol-0123456789abcdef0"), context: { "ec2:Encrypted": "true" } },
-            { action: "ec2:RunInstances", resource: ec2Arn(account, "network-interface", "eni-0123456789abcdef0") },
+            { action: "ec2:RunInstances", resource: ec2Arn(account, "network-interface", "eni-0123456789abcdef0"), context: { "ec2:AssociatePublicIpAddress": String(r.inputs.associatePublicIpAddress === true) } },
             { action: "iam:PassRole", resource: String(role.state.arn), context: { "iam:PassedToService": "ec2.amazonaws.com" } },
             { action: "ec2:CreateTags", resource: String(r.state.arn), context: { ...requestTags(seen.tags(r)), "ec2:CreateAction": "RunInstances" } },
             ...["ec2:DescribeInstances", "ec2:DescribeInstanceAttribute", "ec2:DescribeInstanceTypes", "ec2:DescribeInstanceCreditSpecifications", "ec2:DescribeVolumes", "ec2:DescribeTags"]
@@ -463,6 +463,11 @@ describe("each account's deploy role, proven by evaluation against the program's
             ["terminating an instance of nobody's", { action: "ec2:TerminateInstances", resource: `arn:aws:ec2:${REGION}:${HUB}:instance/i-0123456789abcdef0`, context: { "aws:ResourceTag/Project": "payroll" } }],
             ["a route in a hub route table the config does not name", { action: "ec2:CreateRoute", resource: `arn:aws:ec2:${REGION}:${HUB}:route-table/rtb-0fedcba9876543210` }],
             ["peering with a VPC that is not the hub's", { action: "ec2:CreateVpcPeeringConnection", resource: `arn:aws:ec2:${REGION}:${HUB}:vpc/vpc-0fedcba9876543210` }],
+            ["a stack-tagged peering whose accepter is not the hub VPC", { action: "ec2:CreateVpcPeeringConnection", resource: `arn:aws:ec2:${REGION}:${HUB}:vpc-peering-connection/pcx-0123456789abcdef0`, context: { "aws:RequestTag/Project": "closed-ftp", "aws:RequestTag/Stack": "dev", "ec2:AccepterVpc": `arn:aws:ec2:${REGION}:${HUB}:vpc/vpc-0fedcba9876543210` } }],
+            ["a subnet in a foreign VPC because the subnet carries the stack's tags", { action: "ec2:CreateSubnet", resource: `arn:aws:ec2:${REGION}:${HUB}:vpc/vpc-0fedcba9876543210`, context: { "aws:RequestTag/Project": "closed-ftp", "aws:RequestTag/Stack": "dev" } }],
+            ["an instance with a public address", { action: "ec2:RunInstances", resource: `arn:aws:ec2:${REGION}:${HUB}:network-interface/eni-0123456789abcdef0`, context: { "ec2:AssociatePublicIpAddress": "true" } }],
+            ["an instance that allows IMDSv1", { action: "ec2:RunInstances", resource: `arn:aws:ec2:${REGION}:${HUB}:instance/i-0123456789abcdef0`, context: { "aws:RequestTag/Project": "closed-ftp", "aws:RequestTag/Stack": "dev", "ec2:MetadataHttpTokens": "optional" } }],
+            ["another stack role passed to EC2", { action: "iam:PassRole", resource: `arn:aws:iam::${HUB}:role/closed-ftp/dev/bucket-inbox-access-641bf8d`, context: { "iam:PassedToService": "ec2.amazonaws.com" } }],
             ["the boundary itself", { action: "iam:CreatePolicyVersion", resource: boundary }],
             ["deleting a protected bucket", { action: "s3:DeleteBucket", resource: inbox() }],
             ["emptying a protected bucket", { action: "s3:DeleteObjectVersion", resource: `${inbox()}/user1/report.csv` }],

@@ -47,6 +47,10 @@ export interface MockVpc {
     dns?: boolean;
     /** Route tables of the VPC, by id. */
     routeTables?: string[];
+    /** Subnet id → its explicitly associated route table; a subnet without one uses the main table. */
+    routeTableOf?: Record<string, string>;
+    /** The VPC's main route table. */
+    mainRouteTable?: string;
 }
 
 /**
@@ -415,7 +419,12 @@ export class MockCloud {
                 const id = String(inputs.routeTableId ?? "");
                 const found = Object.entries(this.options.vpcs).find(([, vpc]) => (vpc.routeTables ?? []).includes(id));
                 if (!found) throw new MockCloudRefusal(`no matching EC2 Route Table found (mock cloud: no route table ${id} in account ${accountId})`);
-                return { id, routeTableId: id, vpcId: found[0], arn: `arn:${partition}:ec2:${region}:${accountId}:route-table/${id}`, ownerId: accountId, routes: [], associations: [] };
+                const [vpcId, vpc] = found;
+                const associations = [
+                    ...Object.entries(vpc.routeTableOf ?? {}).filter(([, table]) => table === id).map(([subnetId]) => ({ subnetId, main: false, routeTableId: id })),
+                    ...(vpc.mainRouteTable === id ? [{ subnetId: "", main: true, routeTableId: id }] : []),
+                ];
+                return { id, routeTableId: id, vpcId, arn: `arn:${partition}:ec2:${region}:${accountId}:route-table/${id}`, ownerId: accountId, routes: [], associations };
             }
             case "aws:ec2/getAmi:getAmi": {
                 const owners = Array.isArray(inputs.owners) ? inputs.owners.map(String) : [];
@@ -475,6 +484,7 @@ export function dnsWorldAsDeclared(dns: unknown, server: unknown): { hostedZones
 export function worldAsDeclared(network: unknown, region: string, testClient?: unknown): Record<string, MockVpc> {
     const n = (typeof network === "object" && network !== null ? network : {}) as { vpcId?: unknown; subnetIds?: unknown; existingEndpoints?: unknown };
     const client = (typeof testClient === "object" && testClient !== null ? testClient : {}) as { hubRouteTableIds?: unknown };
+    const tables = Array.isArray(client.hubRouteTableIds) ? client.hubRouteTableIds.map(String) : [];
     if (typeof n.vpcId !== "string") return {};
     const zones = zonesOf(region).map((z) => z.name);
     const subnets = Array.isArray(n.subnetIds) ? n.subnetIds.map(String) : [];
@@ -484,8 +494,9 @@ export function worldAsDeclared(network: unknown, region: string, testClient?: u
             cidrBlocks: ["10.0.0.0/16"],
             subnets: Object.fromEntries(subnets.map((id, i) => [id, zones[i % zones.length]])),
             endpoints: Object.fromEntries(endpoints.map((service) => [service, { privateDnsEnabled: true }])),
-            // The route tables closed-ftp:testClient names are the VPC's.
-            routeTables: Array.isArray(client.hubRouteTableIds) ? client.hubRouteTableIds.map(String) : [],
+            // The route tables closed-ftp:testClient names are the VPC's, one per subnet in order (the last takes the rest).
+            routeTables: tables,
+            routeTableOf: Object.fromEntries(tables.length > 0 ? subnets.map((id, i) => [id, tables[Math.min(i, tables.length - 1)]]) : []),
         },
     };
 }

@@ -1,7 +1,7 @@
 // Who may act: the principals of every policy the stack carries, inline or as a resource of its own,
 // the managed policies its roles take, and who may invoke or reach the identity provider.
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { ALLOWED_AWS_MANAGED_POLICIES, PASSED_ROLE_SERVICES } from "../../infra/model";
+import { al2023RepositoryBucket, ALLOWED_AWS_MANAGED_POLICIES, PASSED_ROLE_SERVICES } from "../../infra/model";
 import { label, list, parseDocument, refersTo, Statement } from "./documents";
 import { TRANSFER_SERVER } from "./transfer";
 
@@ -147,28 +147,30 @@ function ownAccount(resource: PolicyResource): string | undefined {
     return accountsOf(resource.provider?.props.allowedAccountIds)[0];
 }
 
-/** AL2023's repository buckets (infra/model.ts al2023RepositoryBucket), which dnf reads without signing. */
-const AL2023_REPOSITORY_OBJECTS = /^arn:aws[\w-]*:s3:::al2023-repos-[a-z0-9-]+-de612dc2\/\*$/;
 
 /**
  * The two grants no condition can pin, each held to its narrowest form: a role EC2 assumes for an
  * instance profile (PASSED_ROLE_SERVICES: EC2 sets no aws:SourceAccount, and iam:PassRole cannot
  * cross accounts), and a gateway endpoint's anonymous read of AL2023's package repository.
  */
-function unpinnableGrant(s: Statement, where: { type?: string; property?: string }, principal: { kind: string; value: string }): boolean {
+function unpinnableGrant(s: Statement, where: { type?: string; property?: string; props?: Record<string, unknown> }, principal: { kind: string; value: string }): boolean {
     const actions = list(s.Action);
     if (principal.kind === "service" && where.type === "aws:iam/role:Role" && where.property === "assumeRolePolicy") {
         return (PASSED_ROLE_SERVICES as readonly string[]).includes(principal.value) && actions.length === 1 && actions[0] === "sts:AssumeRole";
     }
     if (principal.kind === "any" && where.type === "aws:ec2/vpcEndpoint:VpcEndpoint") {
+        // A gateway endpoint for S3 in region R, and AL2023's own bucket of R: not one that merely looks like it.
+        const service = /^com\.amazonaws\.([a-z0-9-]+)\.s3$/.exec(String(where.props?.serviceName ?? ""));
+        if (!service || where.props?.vpcEndpointType !== "Gateway") return false;
+        const objects = `:s3:::${al2023RepositoryBucket(service[1])}/*`;
         const resources = list(s.Resource);
-        return actions.length > 0 && actions.every((a) => a === "s3:GetObject") && resources.length > 0 && resources.every((r) => AL2023_REPOSITORY_OBJECTS.test(r));
+        return actions.length > 0 && actions.every((a) => a === "s3:GetObject") && resources.length > 0 && resources.every((r) => /^arn:aws[\w-]*$/.test(r.split(":s3:::")[0]) && r.endsWith(objects) && r.indexOf(":s3:::") === r.length - objects.length);
     }
     return false;
 }
 
 /** What is wrong with the principals of one Allow statement of a trust or resource policy. */
-export function principalProblems(s: Statement, where: { own?: string; estate: Set<string>; type?: string; property?: string }): string[] {
+export function principalProblems(s: Statement, where: { own?: string; estate: Set<string>; type?: string; property?: string; props?: Record<string, unknown> }): string[] {
     if (s.Effect !== "Allow") return [];
     const problems: string[] = [];
     const pins = "a condition pinning who (aws:userId, aws:PrincipalArn or aws:PrincipalAccount in this estate, aws:PrincipalOrgID, or aws:SourceArn with aws:SourceAccount of this estate; not Null, Not…, IfExists or a bare *)";
@@ -224,7 +226,7 @@ export const principalsArePinned: StackValidationPolicy = {
                     continue;
                 }
                 doc.statements.forEach((s, i) => {
-                    for (const problem of principalProblems(s, { own: ownAccount(resource), estate, type: resource.type, property: d.property })) reportViolation(`${d.property}: ${label(s, i)} ${problem}`, resource.urn);
+                    for (const problem of principalProblems(s, { own: ownAccount(resource), estate, type: resource.type, property: d.property, props: resource.props })) reportViolation(`${d.property}: ${label(s, i)} ${problem}`, resource.urn);
                 });
             }
         }

@@ -61,12 +61,15 @@ describe("guardrail policies", () => {
         assert.match(principalProblems({ ...ec2Trust, Principal: { Service: "lambda.amazonaws.com" } }, role)[0], /without an aws:SourceAccount/, "another service");
         assert.match(principalProblems(ec2Trust, { ...own, type: "aws:s3/bucketPolicy:BucketPolicy", property: "policy" })[0], /without an aws:SourceAccount/, "EC2 in a bucket policy");
         const repository = { Effect: "Allow", Principal: "*", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::al2023-repos-ap-northeast-1-de612dc2/*" };
-        const endpoint = { ...own, type: "aws:ec2/vpcEndpoint:VpcEndpoint", property: "policy" };
+        const endpoint = { ...own, type: "aws:ec2/vpcEndpoint:VpcEndpoint", property: "policy", props: { vpcEndpointType: "Gateway", serviceName: "com.amazonaws.ap-northeast-1.s3" } };
         assert.deepStrictEqual(principalProblems(repository, endpoint), [], "dnf's anonymous read of AL2023's repository");
-        for (const wider of [{ Action: ["s3:GetObject", "s3:PutObject"] }, { Action: "s3:*" }, { Resource: "arn:aws:s3:::al2023-repos-ap-northeast-1-de612dc2*" }, { Resource: ["arn:aws:s3:::al2023-repos-ap-northeast-1-de612dc2/*", "arn:aws:s3:::exfiltration/*"] }, { Resource: "*" }]) {
+        for (const wider of [{ Action: ["s3:GetObject", "s3:PutObject"] }, { Action: "s3:*" }, { Resource: "arn:aws:s3:::al2023-repos-ap-northeast-1-de612dc2*" }, { Resource: ["arn:aws:s3:::al2023-repos-ap-northeast-1-de612dc2/*", "arn:aws:s3:::exfiltration/*"] }, { Resource: "*" },
+            // A bucket anyone could create that only looks like AL2023's, and another region's.
+            { Resource: "arn:aws:s3:::al2023-repos-attacker-x-de612dc2/*" }, { Resource: "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*" }]) {
             assert.match(principalProblems({ ...repository, ...wider }, endpoint)[0] ?? "", /every AWS principal/, JSON.stringify(wider));
         }
         assert.match(principalProblems(repository, { ...own, type: "aws:s3/bucketPolicy:BucketPolicy", property: "policy" })[0], /every AWS principal/, "the same grant in a bucket policy");
+        assert.match(principalProblems(repository, { ...endpoint, props: { vpcEndpointType: "Interface", serviceName: "com.amazonaws.ap-northeast-1.s3" } })[0], /every AWS principal/, "an interface endpoint");
         assert.deepStrictEqual(allow({ Principal: { Service: ["transfer.amazonaws.com"] }, Condition: { StringEquals: { "aws:sourceaccount": "111111111111" } } }), [], "condition keys are case-insensitive");
         const github = { Federated: "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com" };
         assert.match(allow({ Principal: github })[0], /without a condition on the subject/);

@@ -227,7 +227,7 @@ describe("the program on the dev stack", () => {
         const VPC = "vpc-0123456789abcdef0";
         const [A, B] = ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"];
         const world = (vpc: Partial<MockVpc>, extra: Record<string, MockVpc> = {}): PlanOptions => ({
-            vpcs: { [VPC]: { cidrBlocks: ["10.0.0.0/16", "100.64.0.0/16"], subnets: { [A]: "ap-northeast-1a", [B]: "ap-northeast-1c" }, routeTables: ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"], ...vpc }, ...extra },
+            vpcs: { [VPC]: { cidrBlocks: ["10.0.0.0/16", "100.64.0.0/16"], subnets: { [A]: "ap-northeast-1a", [B]: "ap-northeast-1c" }, routeTables: ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"], routeTableOf: { [A]: "rtb-0aaaaaaaaaaaaaaaa", [B]: "rtb-0bbbbbbbbbbbbbbbb" }, ...vpc }, ...extra },
         });
         async function refusal(config: StackConfig, options: PlanOptions): Promise<ConfigValidationError> {
             let caught: unknown;

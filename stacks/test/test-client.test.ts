@@ -90,13 +90,13 @@ describe("closed-ftp:testClient on the dev stack", function () {
         assert.deepStrictEqual(instance.inputs.metadataOptions, { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
         assert.deepStrictEqual(instance.inputs.rootBlockDevice, { deleteOnTermination: true, encrypted: true, volumeSize: 8, volumeType: "gp3" });
         assert.strictEqual(instance.inputs.userData, TEST_CLIENT_USER_DATA);
-        assert.match(TEST_CLIENT_USER_DATA, /^#!\/bin\/bash\n[\s\S]*dnf install -y lftp\n/);
+        assert.match(TEST_CLIENT_USER_DATA, /^#!\/bin\/bash\n[\s\S]*for attempt in 1 2 3 4 5; do dnf install -y lftp && exit 0; sleep 20; done\nexit 1\n$/);
         assert.strictEqual(instance.inputs.subnetId, one(run, "aws:ec2/subnet:Subnet", "test-client-vpc-ap-northeast-1a").state.id);
         const group = one(run, "aws:ec2/securityGroup:SecurityGroup", "test-client-instance-sg");
         assert.deepStrictEqual(group.inputs.ingress, []);
         assert.deepStrictEqual((group.inputs.egress as { fromPort: number; toPort: number }[]).map((e) => [e.fromPort, e.toPort]), [[443, 443], [443, 443], [21, 21], [8192, 8200]]);
         const role = one(run, "aws:iam/role:Role", "test-client-role");
-        assert.strictEqual(role.inputs.path, "/closed-ftp/dev/");
+        assert.deepStrictEqual([role.inputs.path, role.inputs.name], ["/closed-ftp/dev/", "closed-ftp-dev-test-client"]);
         const actions = JSON.parse(String(one(run, "aws:iam/rolePolicy:RolePolicy", "test-client-ssm").inputs.policy)).Statement.flatMap((s: { Action: string[] }) => s.Action);
         assert.deepStrictEqual(actions.filter((a: string) => !/^(ssm:UpdateInstanceInformation|ssm:ListInstanceAssociations|ssmmessages:)/.test(a)), []);
         assert.strictEqual(architectureOf("t3.micro"), "x86_64");
@@ -137,7 +137,7 @@ describe("closed-ftp:testClient on the dev stack", function () {
     it("refuses, before anything is created, a block that overlaps, route tables of another VPC, a new VPC with named tables, and a wrong value", async () => {
         assert.deepStrictEqual(await issuesOf(withClient(dev, { cidrBlock: "10.0.128.0/24" })), ['closed-ftp:testClient.cidrBlock: "10.0.128.0/24" overlaps the hub VPC\'s 10.0.0.0/16: VPC peering refuses overlapping blocks']);
         assert.match((await issuesOf(withClient(dev, { cidrBlock: "10.10.5.0/24" }))).join("\n"), /testClient\.cidrBlock: "10\.10\.5\.0\/24" overlaps closed-ftp:network\.allowedCidrs 10\.10\.0\.0\/16/);
-        const hubVpc = { cidrBlocks: ["10.0.0.0/16"], subnets: { "subnet-0aaaaaaaaaaaaaaaa": "ap-northeast-1a", "subnet-0bbbbbbbbbbbbbbbb": "ap-northeast-1c" }, routeTables: ["rtb-0aaaaaaaaaaaaaaaa"] };
+        const hubVpc = { cidrBlocks: ["10.0.0.0/16"], subnets: { "subnet-0aaaaaaaaaaaaaaaa": "ap-northeast-1a", "subnet-0bbbbbbbbbbbbbbbb": "ap-northeast-1c" }, routeTables: ["rtb-0aaaaaaaaaaaaaaaa"], routeTableOf: { "subnet-0aaaaaaaaaaaaaaaa": "rtb-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb": "rtb-0aaaaaaaaaaaaaaaa" } };
         assert.match((await issuesOf(withClient(dev, { hubRouteTableIds: ["rtb-0cccccccccccccccc"] }), { vpcs: { "vpc-0123456789abcdef0": hubVpc } })).join("\n"),
             /hubRouteTableIds\[0\]: route table rtb-0cccccccccccccccc in the hub account 111111111111: no matching EC2 Route Table found/);
         const elsewhere = { vpcs: {
@@ -145,6 +145,11 @@ describe("closed-ftp:testClient on the dev stack", function () {
             "vpc-0ffffffffffffffff": { cidrBlocks: ["10.9.0.0/16"], subnets: {}, routeTables: ["rtb-0bbbbbbbbbbbbbbbb"] },
         } };
         assert.deepStrictEqual(await issuesOf(dev, elsewhere), ["closed-ftp:testClient.hubRouteTableIds[1]: route table rtb-0bbbbbbbbbbbbbbbb is in vpc-0ffffffffffffffff, not in the hub VPC vpc-0123456789abcdef0"]);
+        // A table of the hub VPC that no endpoint subnet uses: the replies would go elsewhere.
+        const halfServed = { vpcs: { "vpc-0123456789abcdef0": { ...hubVpc, routeTables: ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb", "rtb-0cccccccccccccccc"], routeTableOf: { "subnet-0aaaaaaaaaaaaaaaa": "rtb-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb": "rtb-0cccccccccccccccc" } } } };
+        assert.deepStrictEqual(await issuesOf(dev, halfServed), ["closed-ftp:testClient.hubRouteTableIds: the server endpoint's subnet subnet-0bbbbbbbbbbbbbbbb uses none of these route tables: the endpoint's replies would never reach the test client; name the tables of every subnet in closed-ftp:network.subnetIds"]);
+        // The main table serves every subnet without a table of its own.
+        assert.deepStrictEqual(await issuesOf(withClient(dev, { hubRouteTableIds: ["rtb-0cccccccccccccccc"] }), { vpcs: { "vpc-0123456789abcdef0": { ...hubVpc, routeTables: ["rtb-0cccccccccccccccc"], routeTableOf: {}, mainRouteTable: "rtb-0cccccccccccccccc" } } }), []);
         assert.match((await issuesOf(withClient(dev, { cidrBlock: "10.254.0.0/24" }), { endpointServiceZones: { ssmmessages: ["ap-northeast-1c"] } })).join("\n"), /the test client's zone ap-northeast-1a \(the hub's first\) does not offer com\.amazonaws\.ap-northeast-1\.ssmmessages/);
         const invalid = await issuesOf(withClient(dev, { cidrBlock: "8.8.8.0/24", instanceType: "huge", hubRouteTableIds: ["rtb-1"], color: "red" }));
         assert.deepStrictEqual(invalid.map((i) => i.split(":").slice(0, 2).join(":")).sort(), [
