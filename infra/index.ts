@@ -7,3 +7,4 @@ export * from "./monitoring";
 export { dashboardBody, dashboardWidgets } from "./dashboard";
 export * from "./model";
 export * as policies from "./policies";
+export * from "./test-client";

@@ -2,6 +2,7 @@
 // routes on both sides, an instance that is private, IMDSv2-only and encrypted, and nothing left when
 // the key goes.
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { readStackFile, StackConfig } from "../../plan/plan";
 import { ConfigValidationError } from "../config";
@@ -129,6 +130,9 @@ describe("closed-ftp:testClient on the dev stack", function () {
         const extra = [...withUrns].filter((u) => !withoutUrns.has(u));
         // What the key added: the component's own children, and the two server rules that admit its block.
         assert.deepStrictEqual(extra.filter((u) => !u.includes("closed-ftp:index:TestClient")).map((u) => u.split("::").pop()).sort(), ["ftp-ftp-10-254-0-0-24", "ftp-passive-10-254-0-0-24"]);
+        // As many as the README's quick start says.
+        const said = Number(/\| the test client \(`testClient`\) \| (\d+), and a route per hub VPC block and per hub route table/.exec(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"))?.[1]);
+        assert.strictEqual(extra.length, said + run.cloud.byType("aws:ec2/route:Route").length);
         // No child outlives the component: none is protected or retained on delete.
         for (const r of client(run)) assert.ok(!r.protect && !r.retainOnDelete, `${r.name} would be left behind`);
         assert.strictEqual((without.document.outputs as { testClient?: unknown }).testClient, undefined);
