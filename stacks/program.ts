@@ -189,11 +189,13 @@ async function lookUpTestClient(model: StackModel, hub: aws.Provider, net: Resol
     for (const hubCidr of net.cidrBlocks.filter((c) => c.includes(".") && cidrsOverlap(c, client.cidrBlock))) {
         issues.push({ path: `${path}.cidrBlock`, message: `"${client.cidrBlock}" overlaps the hub VPC's ${hubCidr}: VPC peering refuses overlapping blocks` });
     }
-    const tables = await Promise.all((client.hubRouteTableIds ?? []).map(async (id, i) => {
+    // One after the other: the issues come in the config's order.
+    const tables = [];
+    for (const [i, id] of (client.hubRouteTableIds ?? []).entries()) {
         const table = await lookUp(`route table ${id} in the hub account ${model.hub.accountId}`, () => aws.ec2.getRouteTable({ routeTableId: id }, opts), issues, `${path}.hubRouteTableIds[${i}]`);
         if (table && table.vpcId !== net.vpcId) issues.push({ path: `${path}.hubRouteTableIds[${i}]`, message: `route table ${id} is in ${table.vpcId}, not in the hub VPC ${net.vpcId}` });
-        return table;
-    }));
+        tables.push(table);
+    }
     // The endpoint answers through its subnets' tables: each subnet must use a named one, or its reply never finds the client.
     if (tables.length > 0 && tables.every((t) => t && t.vpcId === net.vpcId) && !tables.some((t) => t?.associations.some((a) => a.main))) {
         const served = new Set(tables.flatMap((t) => t?.associations.map((a) => a.subnetId) ?? []));

@@ -408,12 +408,13 @@ describe("npm run rehearse: what Transfer refuses, the rehearsal refuses (README
     before(async () => {
         const devConfig = readStackFile("dev", ROOT);
         dev = rehearsalModel(await planOnce("dev", devConfig), devConfig);
-        // The dev stack speaking FTP and FTPS, planned: the rehearsal reads the protocols off the server.
-        const server = JSON.parse(devConfig.config["closed-ftp:server"]) as Record<string, unknown>;
-        const ftpsConfig = { ...devConfig, config: { ...devConfig.config, "closed-ftp:server": JSON.stringify({ ...server, protocols: ["FTP", "FTPS"], certificateArn: "arn:aws:acm:ap-northeast-1:111111111111:certificate/0a1b2c3d-0000-4000-8000-00000000a1b2" }) } };
-        const ftps = rehearsalModel(await planOnce("dev", ftpsConfig), ftpsConfig);
-        assert.deepStrictEqual(ftps.server.protocols, ["FTP", "FTPS"]);
-        assert.strictEqual(ftps.server.tlsSessionResumption, "ENFORCED");
+        // The rehearsal reads the protocols, the resumption mode and the sources off the plan's server;
+        // the dev stack speaking FTP and FTPS is that model with FTPS added.
+        assert.deepStrictEqual(dev.server, {
+            protocols: ["FTP"], tlsSessionResumption: "ENFORCED", allowedCidrs: ["10.10.0.0/16", "10.254.0.0/24"],
+            preAuthenticationBanner: "Example Corp file exchange. Authorised partners only; sessions are logged.",
+        });
+        const ftps: RehearsalModel = { ...dev, server: { ...dev.server, protocols: ["FTP", "FTPS"] } };
         plain = await rehearse(dev);
         both = await rehearse(ftps);
         ftpsOnly = await rehearse({ ...ftps, server: { ...ftps.server, protocols: ["FTPS"] } }, undefined, await selfSignedCertificate());

@@ -46,6 +46,14 @@ describe("what the network team needs", () => {
         for (const type of ["aws:ec2/routeTable:RouteTable", "aws:ec2/subnet:Subnet", "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/vpcEndpoint:VpcEndpoint"]) assert.ok(tagged.includes(type), type);
     });
 
+    it("routes a new hub VPC's own route tables to the test client, and the test client to the hub's block", () => {
+        const fresh = plans[1];
+        const hubTables = fresh.cloud.byType("aws:ec2/routeTable:RouteTable").filter((t) => t.name.startsWith("network-")).map((t) => t.state.id);
+        const routes = fresh.cloud.byType("aws:ec2/route:Route");
+        assert.deepStrictEqual(routes.filter((r) => r.name.startsWith("test-client-from-hub")).map((r) => [r.inputs.routeTableId, r.inputs.destinationCidrBlock]), hubTables.map((t) => [t, "10.254.0.0/24"]));
+        assert.strictEqual(routes.find((r) => r.name === "test-client-to-hub-0")?.inputs.destinationCidrBlock, "10.80.0.0/16");
+    });
+
     it("gives a new VPC's subnets and route tables, by zone, in the outputs", () => {
         const outputs = revealSecrets(plans[1].document.outputs, true) as { subnets: Record<string, { subnetId: string; routeTableId: string; cidrBlock: string }> };
         const subnets = plans[1].cloud.byType("aws:ec2/subnet:Subnet");

@@ -5,8 +5,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { readStackFile, StackConfig } from "../../plan/plan";
-import { ConfigValidationError } from "../config";
-import { planOnce, withNetwork } from "../../plan/test/plans";
+import { ConfigValidationError, parseStackConfig } from "../config";
+import { modelOf, planOnce } from "../../plan/test/plans";
 import { PlanRun } from "../../plan/plan";
 import { PlanResource } from "../../plan/format";
 import { TEST_CLIENT_USER_DATA } from "../../infra/test-client";
@@ -114,14 +114,6 @@ describe("closed-ftp:testClient on the dev stack", function () {
         assert.match(outputs.testClient.hubRoutes.vpcPeeringConnectionId, /^pcx-/);
     });
 
-    it("routes a new hub VPC's own route tables to the client", async () => {
-        const fresh = await planOnce("dev", withNetwork(dev, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"] }));
-        const hubTables = fresh.cloud.byType("aws:ec2/routeTable:RouteTable").filter((t) => t.name.startsWith("network-")).map((t) => t.state.id);
-        const fromHub = fresh.cloud.byType("aws:ec2/route:Route").filter((r) => r.name.startsWith("test-client-from-hub"));
-        assert.deepStrictEqual(fromHub.map((r) => r.inputs.routeTableId), hubTables);
-        assert.deepStrictEqual(fresh.cloud.byType("aws:ec2/route:Route").find((r) => r.name === "test-client-to-hub-0")?.inputs.destinationCidrBlock, "10.80.0.0/16");
-    });
-
     it("leaves nothing behind when the key goes: the rest of the plan is the same, resource for resource", async () => {
         const without = await planOnce("dev", withClient(dev, undefined));
         const urns = (r: PlanRun) => new Set(r.document.resources.map((x) => x.urn));
@@ -138,31 +130,57 @@ describe("closed-ftp:testClient on the dev stack", function () {
         assert.strictEqual((without.document.outputs as { testClient?: unknown }).testClient, undefined);
     });
 
-    it("refuses, before anything is created, a block that overlaps, route tables of another VPC, a new VPC with named tables, and a wrong value", async () => {
-        assert.deepStrictEqual(await issuesOf(withClient(dev, { cidrBlock: "10.0.128.0/24" })), ['closed-ftp:testClient.cidrBlock: "10.0.128.0/24" overlaps the hub VPC\'s 10.0.0.0/16: VPC peering refuses overlapping blocks']);
-        assert.match((await issuesOf(withClient(dev, { cidrBlock: "10.10.5.0/24" }))).join("\n"), /testClient\.cidrBlock: "10\.10\.5\.0\/24" overlaps closed-ftp:network\.allowedCidrs 10\.10\.0\.0\/16/);
-        const hubVpc = { cidrBlocks: ["10.0.0.0/16"], subnets: { "subnet-0aaaaaaaaaaaaaaaa": "ap-northeast-1a", "subnet-0bbbbbbbbbbbbbbbb": "ap-northeast-1c" }, routeTables: ["rtb-0aaaaaaaaaaaaaaaa"], routeTableOf: { "subnet-0aaaaaaaaaaaaaaaa": "rtb-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb": "rtb-0aaaaaaaaaaaaaaaa" } };
-        assert.match((await issuesOf(withClient(dev, { hubRouteTableIds: ["rtb-0cccccccccccccccc"] }), { vpcs: { "vpc-0123456789abcdef0": hubVpc } })).join("\n"),
-            /hubRouteTableIds\[0\]: route table rtb-0cccccccccccccccc in the hub account 111111111111: no matching EC2 Route Table found/);
-        const elsewhere = { vpcs: {
-            "vpc-0123456789abcdef0": { cidrBlocks: ["10.0.0.0/16"], subnets: { "subnet-0aaaaaaaaaaaaaaaa": "ap-northeast-1a", "subnet-0bbbbbbbbbbbbbbbb": "ap-northeast-1c" }, routeTables: ["rtb-0aaaaaaaaaaaaaaaa"] },
-            "vpc-0ffffffffffffffff": { cidrBlocks: ["10.9.0.0/16"], subnets: {}, routeTables: ["rtb-0bbbbbbbbbbbbbbbb"] },
-        } };
-        assert.deepStrictEqual(await issuesOf(dev, elsewhere), ["closed-ftp:testClient.hubRouteTableIds[1]: route table rtb-0bbbbbbbbbbbbbbbb is in vpc-0ffffffffffffffff, not in the hub VPC vpc-0123456789abcdef0"]);
-        // A table of the hub VPC that no endpoint subnet uses: the replies would go elsewhere.
+    it("refuses, before anything is created and all at once, a block over the hub's, route tables it cannot use, and a zone without Run Command", async () => {
+        const hubVpc = {
+            cidrBlocks: ["10.0.0.0/16"], subnets: { "subnet-0aaaaaaaaaaaaaaaa": "ap-northeast-1a", "subnet-0bbbbbbbbbbbbbbbb": "ap-northeast-1c" },
+            routeTables: ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0dddddddddddddddd"], routeTableOf: { "subnet-0aaaaaaaaaaaaaaaa": "rtb-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb": "rtb-0dddddddddddddddd" },
+        };
+        const world = {
+            vpcs: { "vpc-0123456789abcdef0": hubVpc, "vpc-0ffffffffffffffff": { cidrBlocks: ["10.9.0.0/16"], subnets: {}, routeTables: ["rtb-0bbbbbbbbbbbbbbbb"] } },
+            endpointServiceZones: { ssmmessages: ["ap-northeast-1c"] },
+        };
+        const config = withClient(dev, { cidrBlock: "10.0.128.0/24", hubRouteTableIds: ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb", "rtb-0cccccccccccccccc"] });
+        assert.deepStrictEqual(await issuesOf(config, world), [
+            'closed-ftp:testClient.cidrBlock: "10.0.128.0/24" overlaps the hub VPC\'s 10.0.0.0/16: VPC peering refuses overlapping blocks',
+            "closed-ftp:testClient.hubRouteTableIds[1]: route table rtb-0bbbbbbbbbbbbbbbb is in vpc-0ffffffffffffffff, not in the hub VPC vpc-0123456789abcdef0",
+            "closed-ftp:testClient.hubRouteTableIds[2]: route table rtb-0cccccccccccccccc in the hub account 111111111111: no matching EC2 Route Table found (mock cloud: no route table rtb-0cccccccccccccccc in account 111111111111)",
+            "closed-ftp:testClient: the test client's zone ap-northeast-1a (the hub's first) does not offer com.amazonaws.ap-northeast-1.ssmmessages, which Run Command needs",
+        ]);
+    });
+
+    it("takes a hub route table only if the endpoint's subnets use it: explicitly, or as the VPC's main table", async () => {
+        const hubVpc = { cidrBlocks: ["10.0.0.0/16"], subnets: { "subnet-0aaaaaaaaaaaaaaaa": "ap-northeast-1a", "subnet-0bbbbbbbbbbbbbbbb": "ap-northeast-1c" } };
         const halfServed = { vpcs: { "vpc-0123456789abcdef0": { ...hubVpc, routeTables: ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb", "rtb-0cccccccccccccccc"], routeTableOf: { "subnet-0aaaaaaaaaaaaaaaa": "rtb-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb": "rtb-0cccccccccccccccc" } } } };
-        assert.deepStrictEqual(await issuesOf(dev, halfServed), ["closed-ftp:testClient.hubRouteTableIds: the server endpoint's subnet subnet-0bbbbbbbbbbbbbbbb uses none of these route tables: the endpoint's replies would never reach the test client; name the tables of every subnet in closed-ftp:network.subnetIds"]);
-        // The main table serves every subnet without a table of its own.
-        assert.deepStrictEqual(await issuesOf(withClient(dev, { hubRouteTableIds: ["rtb-0cccccccccccccccc"] }), { vpcs: { "vpc-0123456789abcdef0": { ...hubVpc, routeTables: ["rtb-0cccccccccccccccc"], routeTableOf: {}, mainRouteTable: "rtb-0cccccccccccccccc" } } }), []);
-        assert.match((await issuesOf(withClient(dev, { cidrBlock: "10.254.0.0/24" }), { endpointServiceZones: { ssmmessages: ["ap-northeast-1c"] } })).join("\n"), /the test client's zone ap-northeast-1a \(the hub's first\) does not offer com\.amazonaws\.ap-northeast-1\.ssmmessages/);
-        const invalid = await issuesOf(withClient(dev, { cidrBlock: "8.8.8.0/24", instanceType: "huge", hubRouteTableIds: ["rtb-1"], color: "red" }));
+        const mainServes = { vpcs: { "vpc-0123456789abcdef0": { ...hubVpc, routeTables: ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"], routeTableOf: {}, mainRouteTable: "rtb-0bbbbbbbbbbbbbbbb" } } };
+        const [refused, taken] = await Promise.all([issuesOf(dev, halfServed), issuesOf(dev, mainServes)]);
+        assert.deepStrictEqual(refused, ["closed-ftp:testClient.hubRouteTableIds: the server endpoint's subnet subnet-0bbbbbbbbbbbbbbbb uses none of these route tables: the endpoint's replies would never reach the test client; name the tables of every subnet in closed-ftp:network.subnetIds"]);
+        assert.deepStrictEqual(taken, []);
+    });
+
+    it("refuses a wrong value by its config path, with the reason, before any look-up", () => {
+        const base = modelOf(dev);
+        const issues = (client: unknown, network?: Record<string, unknown>) => {
+            const raw = Object.fromEntries(Object.entries(dev.config).map(([k, v]) => [k, /^\s*[[{]/.test(v) ? JSON.parse(v) : v]));
+            raw["closed-ftp:testClient"] = client;
+            if (network) raw["closed-ftp:network"] = network;
+            try {
+                parseStackConfig(raw);
+                return [];
+            } catch (err) {
+                return (err as ConfigValidationError).issues.map((i) => `${i.path}: ${i.message}`);
+            }
+        };
+        assert.deepStrictEqual(base.testClient, { cidrBlock: "10.254.0.0/24", instanceType: "t3.micro", hubRouteTableIds: ["rtb-0aaaaaaaaaaaaaaaa", "rtb-0bbbbbbbbbbbbbbbb"] });
+        assert.match(issues({ cidrBlock: "10.10.5.0/24" }).join("\n"), /testClient\.cidrBlock: "10\.10\.5\.0\/24" overlaps closed-ftp:network\.allowedCidrs 10\.10\.0\.0\/16/);
+        const invalid = issues({ cidrBlock: "8.8.8.0/24", instanceType: "huge", hubRouteTableIds: ["rtb-1"], color: "red" });
         assert.deepStrictEqual(invalid.map((i) => i.split(":").slice(0, 2).join(":")).sort(), [
             "closed-ftp:testClient.cidrBlock", "closed-ftp:testClient.color", "closed-ftp:testClient.hubRouteTableIds[0]", "closed-ftp:testClient.instanceType",
         ]);
         assert.match(invalid.join("\n"), /"8\.8\.8\.0\/24" is not a private range/);
-        const newWithTables = withNetwork(dev, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"] });
-        newWithTables.config["closed-ftp:testClient"] = JSON.stringify({ hubRouteTableIds: ["rtb-0aaaaaaaaaaaaaaaa"] });
-        assert.match((await issuesOf(newWithTables)).join("\n"), /testClient\.hubRouteTableIds: is for an existing hub VPC/);
-        assert.match((await issuesOf(withClient(dev, 7))).join("\n"), /closed-ftp:testClient: expected true, false or a map \(cidrBlock, instanceType, hubRouteTableIds\), got string "7"/);
+        assert.match(issues({ cidrBlock: "10.254.0.0/27" }).join("\n"), /must be an IPv4 block from \/16 to \/26/);
+        assert.match(issues({ hubRouteTableIds: ["rtb-0aaaaaaaaaaaaaaaa"] }, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"], allowedCidrs: ["10.10.0.0/16"] }).join("\n"), /testClient\.hubRouteTableIds: is for an existing hub VPC/);
+        assert.match(issues({ cidrBlock: "10.80.4.0/24" }, { cidrBlock: "10.80.0.0/16", availabilityZoneIds: ["apne1-az4", "apne1-az1"], allowedCidrs: ["10.10.0.0/16"] }).join("\n"), /overlaps the hub VPC 10\.80\.0\.0\/16: VPC peering refuses overlapping blocks/);
+        assert.match(issues(7).join("\n"), /closed-ftp:testClient: expected true, false or a map \(cidrBlock, instanceType, hubRouteTableIds\), got number 7/);
+        assert.deepStrictEqual(issues(false), []);
     });
 });
