@@ -4,6 +4,7 @@
 // Pulumi.yaml's `main`, the stack's config in PULUMI_CONFIG and its secret keys in
 // PULUMI_CONFIG_SECRET_KEYS; the runner compiles TypeScript itself (ts-node, the project's compiler).
 import { spawn } from "child_process";
+import * as os from "os";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
@@ -111,6 +112,9 @@ export class ProgramError extends Error {
     }
 }
 
+/** Where the runner's programs keep V8's compile cache (Node's NODE_COMPILE_CACHE; keyed by each file's content). */
+export const COMPILE_CACHE_DIR = path.join(os.tmpdir(), "closed-ftp-node-compile-cache");
+
 /** Runs the program once on `cloud` through Pulumi's runner; resolves with its outputs, rejects with a ProgramError. */
 export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun> {
     const project = readProjectFile(options.dir);
@@ -129,6 +133,8 @@ export async function runProgram(options: ProgramRunOptions): Promise<ProgramRun
             PULUMI_CONFIG: JSON.stringify(options.config),
             PULUMI_CONFIG_SECRET_KEYS: JSON.stringify(options.secretKeys),
             PULUMI_NODEJS_TYPESCRIPT: String(project.typescript),
+            // V8's compiled code of the SDKs, kept between runs: a plan's program starts about a tenth faster.
+            NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE_DIR,
         };
         const child = spawn(process.execPath, [...project.nodeArgs, ...args], { cwd: project.pwd, env, stdio: ["ignore", "pipe", "pipe"] });
         // A runner that exits (a test's timeout, ^C) takes its program with it.

@@ -23,7 +23,10 @@ export function withNetwork(base: StackConfig, network: Record<string, unknown>)
     return { config, secretKeys: base.secretKeys };
 }
 
-const runs = new Map<string, Promise<PlanRun>>();
+// Kept on the process, not the module: mocha's workers load each test file's modules afresh, and a plan
+// another file of the same worker made is the same plan. A failed plan is not kept across files.
+const shared = globalThis as unknown as { closedFtpPlans?: Map<string, Promise<PlanRun>> };
+const runs = (shared.closedFtpPlans ??= new Map<string, Promise<PlanRun>>());
 
 export function planOnce(stack: string, config: StackConfig, options: PlanOptions = {}): Promise<PlanRun> {
     const key = JSON.stringify([stack, config, options]);
@@ -31,6 +34,13 @@ export function planOnce(stack: string, config: StackConfig, options: PlanOption
     if (!run) {
         run = runPlan(stack, config, options);
         runs.set(key, run);
+        run.catch(() => runs.delete(key));
     }
     return run;
+}
+
+/** The stack without closed-ftp:testClient: for tests of everything else (the test client's own tests plan it). */
+export function withoutTestClient(base: StackConfig): StackConfig {
+    const { "closed-ftp:testClient": _client, ...config } = base.config;
+    return { config, secretKeys: base.secretKeys };
 }
