@@ -170,6 +170,16 @@ function cidrsOverlap(a: string, b: string): boolean {
     return left.match(right, Math.min(leftBits, rightBits));
 }
 
+/** What a route table look-up says of the subnets that use it. */
+export interface RouteTableAssociations { associations: { subnetId?: string; main?: boolean }[] }
+
+/** The subnets none of the tables serve: a subnet uses its explicitly associated table, or else the VPC's main one. */
+export function unservedSubnets(tables: RouteTableAssociations[], subnetIds: string[]): string[] {
+    if (tables.some((t) => t.associations.some((a) => a.main))) return [];
+    const served = new Set(tables.flatMap((t) => t.associations.map((a) => a.subnetId)));
+    return subnetIds.filter((id) => !served.has(id));
+}
+
 /** Graviton types (t4g, m7gd, c6gn, …) run arm64 images; the rest x86_64. */
 export function architectureOf(instanceType: string): "arm64" | "x86_64" {
     return /^[a-z]+\d+g[a-z]*\./.test(instanceType) ? "arm64" : "x86_64";
@@ -197,9 +207,8 @@ async function lookUpTestClient(model: StackModel, hub: aws.Provider, net: Resol
         tables.push(table);
     }
     // The endpoint answers through its subnets' tables: each subnet must use a named one, or its reply never finds the client.
-    if (tables.length > 0 && tables.every((t) => t && t.vpcId === net.vpcId) && !tables.some((t) => t?.associations.some((a) => a.main))) {
-        const served = new Set(tables.flatMap((t) => t?.associations.map((a) => a.subnetId) ?? []));
-        const unserved = (net.subnetIds ?? []).filter((id) => !served.has(id));
+    if (tables.length > 0 && tables.every((t) => t && t.vpcId === net.vpcId)) {
+        const unserved = unservedSubnets(tables as RouteTableAssociations[], net.subnetIds ?? []);
         if (unserved.length > 0) issues.push({ path: `${path}.hubRouteTableIds`, message: `the server endpoint's subnet${unserved.length > 1 ? "s" : ""} ${unserved.join(", ")} use${unserved.length > 1 ? "" : "s"} none of these route tables: the endpoint's replies would never reach the test client; name the tables of every subnet in ${NAMESPACE}:network.subnetIds` });
     }
     const zone = net.availabilityZones[0];
