@@ -248,7 +248,11 @@ export class MockCloud {
         if (!req.custom) return { id: "", state: {} };
         const placement = this.placementOf(req.providerRef);
         if (req.readId !== undefined) return { id: req.readId, state: this.readState(req.type, req.readId, placement) };
-        const shape = shapeOf({ ...placement, type: req.type, name: req.name, inputs });
+        // An instance's address is in its subnet's block, as AWS gives it.
+        const subnetCidr = req.type === "aws:ec2/instance:Instance"
+            ? this.resources.find((r) => r.type === "aws:ec2/subnet:Subnet" && r.state.id === inputs.subnetId)?.inputs.cidrBlock as string | undefined
+            : undefined;
+        const shape = shapeOf({ ...placement, type: req.type, name: req.name, inputs, ...(subnetCidr ? { subnetCidr } : {}) });
         const state = { ...inputs, ...shape.computed };
         // AWS sees secret values in the clear: so do the rules (a session policy lives in a secret).
         const plain = revealSecrets(inputs, true) as Record<string, unknown>;

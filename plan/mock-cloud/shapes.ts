@@ -15,6 +15,8 @@ export interface ShapeContext extends Placement {
     type: string;
     name: string;
     inputs: Record<string, unknown>;
+    /** An instance's subnet block, where the cloud knows it. */
+    subnetCidr?: string;
 }
 
 export interface Shape {
@@ -216,7 +218,12 @@ const shapes: Record<string, ShapeFn> = {
     },
     "aws:ec2/instance:Instance": (ctx) => {
         const id = `i-${hexOf(seedOf(ctx, "id"), 17)}`;
-        const address = `10.${parseInt(hexOf(seedOf(ctx, "ip"), 2), 16) % 250}.0.${(parseInt(hexOf(seedOf(ctx, "ip4"), 2), 16) % 200) + 10}`;
+        // AWS keeps a subnet's first four addresses: the instance takes one after them, inside the block.
+        const [base, bits] = (ctx.subnetCidr ?? "10.0.0.0/24").split("/");
+        const start = base.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+        const size = 2 ** (32 - Number(bits));
+        const host = start + 4 + (parseInt(hexOf(seedOf(ctx, "ip"), 4), 16) % Math.max(1, size - 5));
+        const address = [24, 16, 8, 0].map((shift) => (host >>> shift) & 255).join(".");
         return {
             id,
             computed: {

@@ -93,6 +93,8 @@ describe("closed-ftp:testClient on the dev stack", function () {
         assert.strictEqual(instance.inputs.userData, TEST_CLIENT_USER_DATA);
         assert.match(TEST_CLIENT_USER_DATA, /^#!\/bin\/bash\n[\s\S]*for attempt in 1 2 3 4 5; do dnf install -y lftp && exit 0; sleep 20; done\nexit 1\n$/);
         assert.strictEqual(instance.inputs.subnetId, one(run, "aws:ec2/subnet:Subnet", "test-client-vpc-ap-northeast-1a").state.id);
+        // Its address, in the outputs for the smoke test's source rule, is in its subnet (the mock gives one as AWS does).
+        assert.match(String((run.document.outputs as { testClient: { privateIp: string } }).testClient.privateIp), /^10\.254\.0\.([4-9]|[1-5]\d|6[0-2])$/);
         const group = one(run, "aws:ec2/securityGroup:SecurityGroup", "test-client-instance-sg");
         assert.deepStrictEqual(group.inputs.ingress, []);
         assert.deepStrictEqual((group.inputs.egress as { fromPort: number; toPort: number }[]).map((e) => [e.fromPort, e.toPort]), [[443, 443], [443, 443], [21, 21], [8192, 8200]]);
