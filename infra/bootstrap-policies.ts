@@ -231,7 +231,16 @@ export function deployRolePolicy(a: DeployScope): PolicyDocument {
     const createActions = ["ec2:CreateSecurityGroup", "ec2:CreateVpcEndpoint", "ec2:AuthorizeSecurityGroupIngress", "ec2:AuthorizeSecurityGroupEgress"];
     const newVpc = a.network === "new";
     if (newVpc) createActions.push("ec2:CreateVpc", "ec2:CreateSubnet", "ec2:CreateRouteTable");
-    add({ Sid: "CreateNetworkWithTheStacksTags", Effect: "Allow", Action: createActions, Resource: created, Condition: { StringEquals: OWN_REQUEST_TAGS(stack) } });
+    // Each create on the type it creates, by the request's tags: a parent (a VPC, a subnet) is never
+    // reached by a stack-tagged child, only by its own id or tags (CreateInTheStacksVpc, TheStacksNetwork).
+    const createdBy: [string, string][] = [
+        ["ec2:CreateSecurityGroup", "security-group"], ["ec2:CreateVpcEndpoint", "vpc-endpoint"],
+        ["ec2:AuthorizeSecurityGroupIngress", "security-group-rule"], ["ec2:AuthorizeSecurityGroupEgress", "security-group-rule"],
+        ...(newVpc ? [["ec2:CreateVpc", "vpc"], ["ec2:CreateSubnet", "subnet"], ["ec2:CreateRouteTable", "route-table"]] as [string, string][] : []),
+    ];
+    for (const type of [...new Set(createdBy.map(([, t]) => t))]) {
+        add({ Sid: `CreateWithTheStacksTags${type.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase())}`, Effect: "Allow", Action: createdBy.filter(([, t]) => t === type).map(([a]) => a), Resource: ec2(a, type), Condition: { StringEquals: OWN_REQUEST_TAGS(stack) } });
+    }
     add({ Sid: "TagNetworkAsItIsCreated", Effect: "Allow", Action: ["ec2:CreateTags"], Resource: created, Condition: { StringEquals: { ...OWN_REQUEST_TAGS(stack), "ec2:CreateAction": createActions.map((a) => a.slice("ec2:".length)) } } });
     const networkParents = newVpc
         ? [ec2(a, "vpc"), ec2(a, "subnet")]
