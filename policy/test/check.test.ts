@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -239,29 +239,35 @@ describe("the guardrail pack under Pulumi's runner, over the Analyzer protocol",
         fs.writeFileSync(bad, JSON.stringify(mutated(dev, breaks[0][1])));
         fs.writeFileSync(path.join(dir, "junk.json"), "{\"not\": \"a plan\"}");
         const tsx = path.join(ROOT, "node_modules", ".bin", "tsx");
-        const cli = (args: string[]) => spawnSync(tsx, [path.join(ROOT, "policy", "check.ts"), ...args], { encoding: "utf8" });
-        const ok = cli(["--plan", clean]);
-        assert.strictEqual(ok.status, 0, ok.stderr);
-        assert.match(ok.stdout, /0 violations: \d+ resources checked against 15 policies by the pack under Pulumi's runner/);
-        const refused = cli(["--plan", bad]);
-        assert.strictEqual(refused.status, 1);
-        assert.match(refused.stdout, /MANDATORY transfer-server-vpc-endpoint: urn:pulumi:dev::closed-ftp::closed-ftp:index:ClosedFtpServer\$aws:transfer\/server:Server::ftp/);
-        const junk = cli(["--plan", path.join(dir, "junk.json")]);
-        assert.strictEqual(junk.status, 2);
-        assert.match(junk.stderr, /not an offline plan document/);
-        assert.strictEqual(cli([]).status, 2);
+        // Each run starts the pack under Pulumi's runner: started all at once, they overlap.
+        const cli = (args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+            const child = spawn(tsx, [path.join(ROOT, "policy", "check.ts"), ...args], { stdio: ["ignore", "pipe", "pipe"] });
+            let stdout = "";
+            let stderr = "";
+            child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+            child.on("close", (status) => resolve({ status, stdout, stderr }));
+        });
         // A plan written without npm's --silent: its header first.
         fs.writeFileSync(path.join(dir, "noisy.json"), `\n> closed-ftp@0.1.0 plan\n> tsx plan/cli.ts --stack dev --json\n\n${JSON.stringify(dev)}`);
-        const noisy = cli(["--plan", path.join(dir, "noisy.json")]);
+        fs.writeFileSync(path.join(dir, "first.json"), JSON.stringify(firstPreview));
+        const [ok, refused, junk, none, noisy, lenient, strict, strictClean] = await Promise.all([
+            cli(["--plan", clean]), cli(["--plan", bad]), cli(["--plan", path.join(dir, "junk.json")]), cli([]), cli(["--plan", path.join(dir, "noisy.json")]),
+            cli(["--plan", path.join(dir, "first.json")]), cli(["--plan", path.join(dir, "first.json"), "--strict"]), cli(["--plan", clean, "--strict"]),
+        ]);
+        assert.strictEqual(ok.status, 0, ok.stderr);
+        assert.match(ok.stdout, /0 violations: \d+ resources checked against 15 policies by the pack under Pulumi's runner/);
+        assert.strictEqual(refused.status, 1);
+        assert.match(refused.stdout, /MANDATORY transfer-server-vpc-endpoint: urn:pulumi:dev::closed-ftp::closed-ftp:index:ClosedFtpServer\$aws:transfer\/server:Server::ftp/);
+        assert.strictEqual(junk.status, 2);
+        assert.match(junk.stderr, /not an offline plan document/);
+        assert.strictEqual(none.status, 2);
         assert.strictEqual(noisy.status, 2);
         assert.match(noisy.stderr, /starts with npm's script header, not JSON: write it with npm run --silent plan/);
-        fs.writeFileSync(path.join(dir, "first.json"), JSON.stringify(firstPreview));
-        const lenient = cli(["--plan", path.join(dir, "first.json")]);
         assert.strictEqual(lenient.status, 0, lenient.stdout);
         assert.match(lenient.stdout, /UNDECIDED principals-are-pinned/);
-        const strict = cli(["--plan", path.join(dir, "first.json"), "--strict"]);
         assert.strictEqual(strict.status, 1, strict.stdout);
         assert.match(strict.stdout, /--strict: \d+ check\(s\) could not decide on unknown values/);
-        assert.strictEqual(cli(["--plan", clean, "--strict"]).status, 0);
+        assert.strictEqual(strictClean.status, 0);
     });
 });
