@@ -170,12 +170,13 @@ describe("npm run rehearse: the dev stack on loopback", function () {
 
     before(async () => {
         devConfig = readStackFile("dev", ROOT);
-        dev = rehearsalModel(await planOnce("dev", devConfig), devConfig);
-        // A test-only stack built from dev: the hub's bucket on SSE-KMS too.
+        // A test-only stack built from dev: the hub's bucket on SSE-KMS too. Both planned at once.
         const buckets = (JSON.parse(devConfig.config["closed-ftp:buckets"]) as { name: string; encryption?: string }[])
             .map((b) => (b.name === "inbox" ? { ...b, encryption: "kms" } : b));
         const hubKmsConfig = { ...devConfig, config: { ...devConfig.config, "closed-ftp:buckets": JSON.stringify(buckets) } };
-        devHubKms = rehearsalModel(await planOnce("dev", hubKmsConfig), hubKmsConfig);
+        const [devRun, hubKmsRun] = await Promise.all([planOnce("dev", devConfig), planOnce("dev", hubKmsConfig)]);
+        dev = rehearsalModel(devRun, devConfig);
+        devHubKms = rehearsalModel(hubKmsRun, hubKmsConfig);
         loopback = await rehearse(dev);
         partnerNetwork = await rehearse(dev, INSIDE_PARTNER_A_CIDR);
     });

@@ -41,7 +41,8 @@ describe("closed-ftp:testClient on the dev stack", function () {
 
     before(async () => {
         dev = readStackFile("dev", ROOT);
-        run = await planOnce("dev", dev);
+        // The three plans the tests below compare, at once: each is a runner process of its own.
+        [run] = await Promise.all([planOnce("dev", dev), planOnce("dev", withClient(dev, { cidrBlock: "10.254.0.0/24" })), planOnce("dev", withClient(dev, undefined))]);
     });
 
     it("builds a client VPC with no internet path: one private subnet, no gateway but the S3 endpoint to AL2023's repository", () => {
