@@ -100,7 +100,6 @@ interface ConnectionInternals {
     connector: DataConnector;
     secure: boolean;
     authenticated: boolean;
-    transferType: string;
     commandSocket: net.Socket;
 }
 
@@ -152,9 +151,8 @@ function enforceTransferRules(connection: FtpConnection, server: ServerModel, em
         }
         if (directive === "USER") state.user = parsed.arg ?? undefined;
         if (internals.authenticated && directive === "TYPE") {
+            // The answer only: ftp-srv moves every file byte for byte whatever the type, as Transfer does.
             const answer = typeReply(parsed.arg);
-            // ftp-srv would re-encode an "ascii" transfer; Transfer moves every file byte for byte.
-            if (answer.code === 200) internals.transferType = "binary";
             return answer.code === 200 ? reply(answer.code, answer.message) : refuse(directive, answer);
         }
         if (internals.authenticated && directive === "MODE") {

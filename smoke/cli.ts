@@ -39,6 +39,12 @@ async function main(): Promise<number> {
         return 1;
     }
 
+    // Before any AWS call: a stack without a test client cannot run the check there.
+    const viaClient = flags.via === "test-client";
+    if (viaClient && !outputs.testClient) {
+        console.error("smoke: --via test-client: the stack has no test client (its outputs have no testClient): set closed-ftp:testClient in the stack file and pulumi up (README, Verify from inside AWS)");
+        return 2;
+    }
     let role: HubRole;
     try {
         const stackHub = flags.source.kind === "stack" ? stackHubOf(flags.source.stack) : undefined;
@@ -65,15 +71,10 @@ async function main(): Promise<number> {
     } finally {
         sts.destroy();
     }
-    const viaClient = flags.via === "test-client";
-    if (viaClient && !outputs.testClient) {
-        console.error("smoke: --via test-client: the stack has no test client (its outputs have no testClient): set closed-ftp:testClient in the stack file and pulumi up (README, Verify from inside AWS)");
-        return 2;
-    }
     const transfer = new TransferClient({ region: outputs.region, credentials });
     const ssm = viaClient ? new SSMClient({ region: outputs.region, credentials }) : undefined;
     const client = ssm && outputs.testClient ? testClientRoundTrip(ssmRunCommand(ssm, outputs.testClient.instanceId), {
-        instanceId: outputs.testClient.instanceId, privateIp: outputs.testClient.privateIp, allowedSourceCidrs: (user) => outputs.users[user]?.allowedSourceCidrs,
+        privateIp: outputs.testClient.privateIp, allowedSourceCidrs: (user) => outputs.users[user]?.allowedSourceCidrs,
     }) : undefined;
     try {
         if (client) console.log(`ftp round trip: on the test client ${outputs.testClient?.instanceId} (${outputs.testClient?.privateIp}) through SSM Run Command`);

@@ -142,9 +142,8 @@ export function verdictOf(stdout: string, expect: Expectation, durationMs: numbe
     return { ok: true, detail: "login/put/list/get/compare/delete from the test client", durationMs };
 }
 
-/** What the test client check needs of the outputs: the instance, its address, and each user's source rule. */
+/** What the test client check needs of the outputs: the instance's address, and each user's source rule. */
 export interface TestClientContext {
-    instanceId: string;
     privateIp: string;
     allowedSourceCidrs: (userName: string) => string[] | undefined;
 }

@@ -522,10 +522,10 @@ function crossCheck(value: ConfigValue, ctx: z.RefinementCtx): void {
         const range = clientCidr.includes(":") ? "ipv6" : ipaddr.IPv4.parse(clientCidr.split("/")[0]).range();
         if (clientCidr.includes(":") || bits < 16 || bits > 26) add(["testClient", "cidrBlock"], `"${clientCidr}" must be an IPv4 block from /16 to /26 (its one subnet is a quarter of it, and AWS's smallest subnet is /28)`);
         else if (range !== "private" && range !== "carrierGradeNat") add(["testClient", "cidrBlock"], `"${clientCidr}" is not a private range (10/8, 172.16/12, 192.168/16 or 100.64/10)`);
-        const clash = strings(network?.allowedCidrs).filter((c) => parseCidr(c).ok).find((c) => cidrContains(c, clientCidr) || cidrContains(clientCidr, c));
+        const clash = strings(network?.allowedCidrs).filter((c) => parseCidr(c).ok).find((c) => cidrsOverlap(c, clientCidr));
         if (clash) add(["testClient", "cidrBlock"], `"${clientCidr}" overlaps ${NAMESPACE}:network.allowedCidrs ${clash}: the hub could not tell the test client's routes from the clients' own; choose a block the network does not use`);
         const newBlock = str(network?.cidrBlock);
-        if (newBlock && parseCidr(newBlock).ok && (cidrContains(newBlock, clientCidr) || cidrContains(clientCidr, newBlock))) {
+        if (newBlock && parseCidr(newBlock).ok && cidrsOverlap(newBlock, clientCidr)) {
             add(["testClient", "cidrBlock"], `"${clientCidr}" overlaps the hub VPC ${newBlock}: VPC peering refuses overlapping blocks`);
         }
     }
@@ -585,6 +585,11 @@ function toModel(c: ConfigValue) {
         /** Plaintext passwords from closed-ftp:passwords (secret config), by user name. */
         passwords: Object.fromEntries([...c.passwords].map(([user, password]) => [user, String(password)])),
     };
+}
+
+/** Whether two blocks share an address (one holds the other). */
+export function cidrsOverlap(a: string, b: string): boolean {
+    return cidrContains(a, b) || cidrContains(b, a);
 }
 
 function cidrContains(outer: string, inner: string): boolean {

@@ -3,13 +3,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
-import * as ipaddr from "ipaddr.js";
 import { ClosedFtpServer, CrossAccountBucket, FtpMonitoring, FtpUser, IsolatedVpc } from "../infra";
 import { TestClient } from "../infra/test-client";
 import { isolatedSubnetCidr } from "../infra/isolated-vpc";
 import { EndpointService, HUB_KEY, partitionOf, TEST_CLIENT } from "../infra/model";
 import { StackOutputsModel } from "../infra/stack-outputs";
-import { AccountModel, ConfigIssue, ConfigValidationError, NAMESPACE, NetworkModel, StackModel, UserModel } from "./config";
+import { AccountModel, ConfigIssue, ConfigValidationError, cidrsOverlap, NAMESPACE, NetworkModel, StackModel, UserModel } from "./config";
 import { Credentials, roleToAssume } from "./credentials";
 import { Estate, resolveEstate } from "./estate";
 import { PROJECT_TAG, STACK_TAG_KEY } from "../infra/naming";
@@ -162,12 +161,6 @@ export async function lookUpDns(model: StackModel, providers: Map<string, aws.Pr
         if (issues.length === 0) return { zoneName };
     }
     throw new ConfigValidationError(issues);
-}
-
-function cidrsOverlap(a: string, b: string): boolean {
-    const [left, leftBits] = ipaddr.IPv4.parseCIDR(a);
-    const [right, rightBits] = ipaddr.IPv4.parseCIDR(b);
-    return left.match(right, Math.min(leftBits, rightBits));
 }
 
 /** What a route table look-up says of the subnets that use it. */

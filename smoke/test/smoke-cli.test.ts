@@ -83,12 +83,18 @@ describe("smoke: command line", function () {
         it(`refuses ${argv.join(" ") || "no flags"}`, () => assert.strictEqual(flagError(argv), message));
     }
 
-    it("says in one line, without the SDK's stack, that there are no credentials to reach the hub", async () => {
+    it("says in one line, without the SDK's stack, that there are no credentials to reach the hub; refuses --via test-client for a stack without one first", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "closed-ftp-smoke-"));
         try {
             const outputsFile = path.join(dir, "outputs.json");
             fs.writeFileSync(outputsFile, JSON.stringify(outputsDocument({ writer: { password: "a-long-password-1", access: "read-write" } }, "127.0.0.1")), { mode: 0o600 });
-            const run = await smoke(["--outputs", outputsFile, "--role", "arn:aws:iam::111111111111:role/closed-ftp-deploy"]);
+            const [run, via] = await Promise.all([
+                smoke(["--outputs", outputsFile, "--role", "arn:aws:iam::111111111111:role/closed-ftp-deploy"]),
+                // A stack without a test client: refused before any AWS call, credentials or not.
+                smoke(["--outputs", outputsFile, "--role", "arn:aws:iam::111111111111:role/closed-ftp-deploy", "--ftp", "--via", "test-client"]),
+            ]);
+            assert.strictEqual(via.code, 2, via.stderr);
+            assert.match(via.stderr, /^smoke: --via test-client: the stack has no test client \(its outputs have no testClient\): set closed-ftp:testClient/);
             assert.strictEqual(run.code, 1, run.stderr);
             assert.match(run.stderr, /^smoke: no AWS credentials that reach the hub account 111111111111 to assume arn:aws:iam::111111111111:role\/closed-ftp-deploy with \(CredentialsProviderError: Could not load credentials from any providers\)\. Set AWS_PROFILE/);
             assert.doesNotMatch(run.stderr, /\n\s+at |Warning:/);

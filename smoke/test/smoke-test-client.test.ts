@@ -67,7 +67,7 @@ describe("npm run smoke -- --ftp --via test-client (Run Command, mocked)", () =>
             }
             return ["login", "put", "list", "get", "compare", "delete"].map((s) => `closed-ftp-smoke ${s} ok`).join("\n");
         });
-        const client = testClientRoundTrip(instance.run, { instanceId: INSTANCE, privateIp: "10.254.0.12", allowedSourceCidrs: (u) => outputs.users[u]?.allowedSourceCidrs });
+        const client = testClientRoundTrip(instance.run, { privateIp: "10.254.0.12", allowedSourceCidrs: (u) => outputs.users[u]?.allowedSourceCidrs });
         const lines: string[] = [];
         const report = await runSmoke(outputs, { source: "fixture", protocol: "FTP", ftp: target }, { transfer, ftp: client.roundTrip, log: (l) => lines.push(l) });
         await client.finish();
@@ -143,7 +143,7 @@ describe("npm run smoke -- --ftp --via test-client (Run Command, mocked)", () =>
 
     it("reports every user failed, with the reason, when the instance cannot be prepared", async () => {
         const run: RunCommand = { run: async () => ({ status: "Failed", stdout: "closed-ftp-smoke: lftp is not installed", stderr: "" }) };
-        const client = testClientRoundTrip(run, { instanceId: INSTANCE, privateIp: "10.254.0.12", allowedSourceCidrs: () => undefined });
+        const client = testClientRoundTrip(run, { privateIp: "10.254.0.12", allowedSourceCidrs: () => undefined });
         const report = await runSmoke(outputs, { source: "fixture", protocol: "FTP", ftp: target }, { transfer, ftp: client.roundTrip, log: () => undefined });
         assert.ok(!report.ok);
         assert.ok(report.results.every((r) => /preparing the test client failed \(Failed\): closed-ftp-smoke: lftp is not installed/.test(r.ftp?.detail ?? "")));
